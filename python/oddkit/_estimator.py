@@ -43,15 +43,20 @@ def fit_input(estimator, X):
     return validate_data(estimator, X, dtype=np.float64, order="C", ensure_min_samples=1)
 
 
-def predict_input(estimator, X):
-    """Validates X for a scoring call. A C-contiguous float64 2-D ndarray of a model fitted
-    without feature names goes straight to C++ (which checks shape and finiteness), keeping a
-    single-row call within microseconds; anything else takes scikit-learn's full validation."""
+def require_fitted(estimator):
+    """NotFittedError (scikit-learn's) unless fit has run; cheaper than check_is_fitted."""
     if "_core" not in estimator.__dict__:
         raise NotFittedError(
             f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
             "appropriate arguments before using this estimator."
         )
+
+
+def predict_input(estimator, X):
+    """Validates X for a scoring call. A C-contiguous float64 2-D ndarray of a model fitted
+    without feature names goes straight to C++ (which checks shape and finiteness), keeping a
+    single-row call within microseconds; anything else takes scikit-learn's full validation."""
+    require_fitted(estimator)
     if (
         type(X) is np.ndarray
         and X.dtype == np.float64

@@ -16,6 +16,7 @@ from ._estimator import (
     fit_input,
     n_jobs_from,
     predict_input,
+    require_fitted,
     seed_from,
 )
 
@@ -147,7 +148,7 @@ class IsolationForest(OutlierMixin, BaseEstimator):
     def save(self, path):
         """Writes the fitted model to path (.json, .cbor or .msgpack), atomically; the C++
         ``oddkit::IsolationForest::load`` reads the same file."""
-        predict_input(self, np.empty((0, 0)))  # raises NotFittedError before touching the file
+        require_fitted(self)  # before touching the file
         self._core.save(os.fspath(path))
 
     @classmethod
