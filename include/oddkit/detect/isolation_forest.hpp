@@ -191,6 +191,7 @@ class IsolationForest final : public Detector {
         if (!feature_names_.empty() && feature_names_.size() != d) {
             feature_names_.clear(); // names of an earlier, different X
         }
+        build_walk_layout();
         offset_ = -0.5;
         if (params_.contamination) {
             Vector scores = score_samples(X);
@@ -225,15 +226,19 @@ class IsolationForest final : public Detector {
         parallel_for_chunks(
             X.rows(), resolve_n_jobs(params_.n_jobs),
             [&](std::size_t begin, std::size_t end) {
-                constexpr std::size_t block = 128;
+                constexpr std::size_t block = 64;
                 double sum[block];
                 for (std::size_t b = begin; b < end; b += block) {
                     const std::size_t e = std::min(end, b + block);
                     std::fill(sum, sum + (e - b), 0.0);
-                    for (std::size_t t = 0; t < trees; ++t) {
-                        const IsolationNode *tree = nodes_.data() + tree_begin_[t];
-                        for (std::size_t i = b; i < e; ++i) {
-                            sum[i - b] += leaf_of(tree, X.row(i)).value;
+                    if (!walk_nodes_.empty()) {
+                        sum_path_lengths_lockstep(X, b, e, sum);
+                    } else {
+                        for (std::size_t t = 0; t < trees; ++t) {
+                            const IsolationNode *tree = nodes_.data() + tree_begin_[t];
+                            for (std::size_t i = b; i < e; ++i) {
+                                sum[i - b] += leaf_of(tree, X.row(i)).value;
+                            }
                         }
                     }
                     for (std::size_t i = b; i < e; ++i) {
@@ -356,6 +361,7 @@ class IsolationForest final : public Detector {
             forest.nodes_[i] = IsolationNode{value[i], feature[i], left[i]};
         }
         forest.check_structure();
+        forest.build_walk_layout();
         return forest;
     }
 
@@ -408,6 +414,72 @@ class IsolationForest final : public Detector {
             at = child(tree, at, x);
         }
         return tree[at];
+    }
+
+    /// The scoring layout of an axis-parallel forest: leaves become self-loops whose threshold
+    /// is +infinity (inputs are checked finite), so every row takes exactly depth(t) steps in
+    /// tree t with no branch, and a block of rows walks a tree level by level in lockstep. The
+    /// rows' walks are independent, so the CPU overlaps their cache-latency chains instead of
+    /// waiting on one row's chain of dependent loads at a time.
+    struct WalkNode {
+        double threshold;
+        std::int32_t feature;
+        std::int32_t next; // left child (right = next + 1), or itself for a leaf
+    };
+
+    void build_walk_layout() {
+        walk_nodes_.clear();
+        walk_leaf_value_.clear();
+        walk_depth_.clear();
+        if (plane_width_ != 1 || !plane_features_.empty()) {
+            return; // hyperplane forests use the general walk
+        }
+        walk_nodes_.resize(nodes_.size());
+        walk_leaf_value_.resize(nodes_.size(), 0.0);
+        for (std::size_t t = 0; t + 1 < tree_begin_.size(); ++t) {
+            const std::size_t base = tree_begin_[t];
+            const std::size_t size = tree_begin_[t + 1] - base;
+            std::vector<int> depth(size, 0);
+            int deepest = 0;
+            for (std::size_t i = 0; i < size; ++i) { // children come after parents
+                const IsolationNode &node = nodes_[base + i];
+                if (node.feature == -1) {
+                    walk_nodes_[base + i] = {std::numeric_limits<double>::infinity(), 0, static_cast<std::int32_t>(i)};
+                    walk_leaf_value_[base + i] = node.value;
+                    deepest = std::max(deepest, depth[i]);
+                } else {
+                    walk_nodes_[base + i] = {node.value, node.feature, node.left};
+                    depth[static_cast<std::size_t>(node.left)] = depth[i] + 1;
+                    depth[static_cast<std::size_t>(node.left) + 1] = depth[i] + 1;
+                }
+            }
+            walk_depth_.push_back(deepest);
+        }
+    }
+
+    /// Adds each row's path length in every tree to sum[row - begin] (rows [begin, end), at
+    /// most 64), in tree order.
+    void sum_path_lengths_lockstep(const MatrixView &X, std::size_t begin, std::size_t end, double *sum) const {
+        const std::size_t count = end - begin;
+        const double *rows[64];
+        std::int32_t at[64];
+        for (std::size_t r = 0; r < count; ++r) {
+            rows[r] = X.row(begin + r);
+        }
+        for (std::size_t t = 0; t + 1 < tree_begin_.size(); ++t) {
+            const WalkNode *tree = walk_nodes_.data() + tree_begin_[t];
+            const double *leaf_value = walk_leaf_value_.data() + tree_begin_[t];
+            std::fill(at, at + count, 0);
+            for (int level = 0; level < walk_depth_[t]; ++level) {
+                for (std::size_t r = 0; r < count; ++r) {
+                    const WalkNode &node = tree[at[r]];
+                    at[r] = node.next + (rows[r][node.feature] > node.threshold ? 1 : 0);
+                }
+            }
+            for (std::size_t r = 0; r < count; ++r) {
+                sum[r] += leaf_value[at[r]];
+            }
+        }
     }
 
     /// Grows tree t on a fresh sub-sample; `features` of the d columns are used.
@@ -628,6 +700,10 @@ class IsolationForest final : public Detector {
     std::vector<std::int32_t> plane_features_;
     std::vector<double> plane_coefs_;
     std::vector<std::string> feature_names_;
+    // Derived from nodes_ (never saved): the lockstep scoring layout of axis-parallel forests.
+    std::vector<WalkNode> walk_nodes_;
+    std::vector<double> walk_leaf_value_;
+    std::vector<int> walk_depth_;
 };
 
 } // namespace oddkit
