@@ -23,7 +23,8 @@ inline void check_n_jobs(int n_jobs) {
 /// The thread count n_jobs stands for on this machine (at least 1).
 inline std::size_t resolve_n_jobs(int n_jobs) {
     check_n_jobs(n_jobs);
-    const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Asked once: hardware_concurrency() is a system call, too slow for a single-row score.
+    static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = n_jobs > 0 ? n_jobs : std::max(1, cores + 1 + n_jobs);
     return static_cast<std::size_t>(threads);
 }
