@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sstream>
+#include <string>
 
 #include "oddkit/oddkit.hpp"
 
@@ -246,5 +248,42 @@ TEST_CASE("IsolationForest: corrupted documents are FormatErrors, never crashes"
     {
         Json d = make_document("OneClassSVM", 1, Json::object(), Json::object());
         CHECK_THROWS_WITH_AS(IsolationForest::from_document(d), doctest::Contains("holds a OneClassSVM"), FormatError);
+    }
+}
+
+namespace {
+std::vector<double> read_column(const std::string &path) {
+    std::ifstream in(path);
+    std::vector<double> out;
+    for (double v; in >> v;) {
+        out.push_back(v);
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("IsolationForest: format-1 model files saved from Python load and score identically") {
+    // tests/fixtures holds models written by the Python package at format version 1, with the
+    // rows and scores Python computed; later versions must keep reading them.
+    const std::string dir = ODDKIT_TEST_FIXTURES;
+    std::ifstream csv(dir + "/isolation_forest_rows.csv");
+    std::vector<double> values;
+    for (std::string line; std::getline(csv, line);) {
+        std::stringstream cells(line);
+        for (std::string cell; std::getline(cells, cell, ',');) {
+            values.push_back(std::stod(cell));
+        }
+    }
+    REQUIRE(values.size() == 40 * 4);
+    const MatrixView X(values.data(), 40, 4);
+    for (const std::string name : {"isolation_forest_v1", "isolation_forest_extended_v1"}) {
+        const std::string suffix = name == "isolation_forest_v1" ? ".json" : ".cbor";
+        const auto forest = IsolationForest::load(dir + "/" + name + suffix);
+        const auto expected = read_column(dir + "/" + name + "_scores.csv");
+        const Vector got = forest.score_samples(X);
+        REQUIRE(expected.size() == 40);
+        for (std::size_t i = 0; i < 40; ++i) {
+            CHECK(got[i] == expected[i]);
+        }
     }
 }

@@ -254,3 +254,17 @@ def test_saving_never_leaves_half_a_model(tmp_path):
     with pytest.raises(ValueError):
         forest.save(tmp_path / "no-such-dir" / "model.json")
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("name, suffix", [("isolation_forest_v1", ".json"),
+                                          ("isolation_forest_extended_v1", ".cbor")])
+def test_format_1_fixtures_still_load_and_score_the_same(name, suffix):
+    fixtures = os.path.join(os.path.dirname(__file__), "..", "fixtures")
+    X = np.loadtxt(os.path.join(fixtures, "isolation_forest_rows.csv"), delimiter=",")
+    expected = np.loadtxt(os.path.join(fixtures, f"{name}_scores.csv"))
+    forest = oddkit.IsolationForest.load(os.path.join(fixtures, name + suffix))
+    np.testing.assert_array_equal(forest.score_samples(X), expected)
+    with open(os.path.join(fixtures, name + suffix), "rb") as handle:
+        again = pickle.loads(pickle.dumps(forest))
+        assert handle.read(1) in (b"{", bytes([0xA7]), bytes([0xA6]))
+    np.testing.assert_array_equal(again.score_samples(X), expected)
