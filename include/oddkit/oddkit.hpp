@@ -12,3 +12,12 @@
 
 #include "oddkit/detect/detector.hpp"
 #include "oddkit/detect/isolation_forest.hpp"
+
+#include "oddkit/stream/ewma_zscore.hpp"
+#include "oddkit/stream/half_space_trees.hpp"
+#include "oddkit/stream/load_online_detector.hpp"
+#include "oddkit/stream/online_detector.hpp"
+#include "oddkit/stream/p_square.hpp"
+#include "oddkit/stream/quantile_band.hpp"
+#include "oddkit/stream/random_cut_forest.hpp"
+#include "oddkit/stream/running_zscore.hpp"

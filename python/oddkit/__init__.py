@@ -14,7 +14,19 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
+from . import stream
+from .stream import EWMAZScore, HalfSpaceTrees, QuantileBand, RandomCutForest, RunningZScore
 
 __version__ = _core.__version__
 
-__all__ = ["FormatError", "IsolationForest", "__version__"]
+__all__ = [
+    "EWMAZScore",
+    "FormatError",
+    "HalfSpaceTrees",
+    "IsolationForest",
+    "QuantileBand",
+    "RandomCutForest",
+    "RunningZScore",
+    "__version__",
+    "stream",
+]
