@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-scripts/install_deps.sh
+tests/install_deps.sh
 echo "== building oddkit (pip install .)"
 "$python" -m pip install -q --disable-pip-version-check --no-build-isolation . 
 echo "== examples/python/sensor_demo.py"

@@ -17,10 +17,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-# Build backend (the package is built without build isolation, so nothing is fetched at
-# build time), runtime dependencies and the test tools.
-requirements=(scikit-build-core pybind11 numpy scikit-learn pandas scipy pytest hypothesis)
-if ! "$python" -c "import scikit_build_core, pybind11, numpy, sklearn, pandas, scipy, pytest, hypothesis" 2>/dev/null; then
-    echo "== pip install ${requirements[*]}"
-    "$python" -m pip install -q --disable-pip-version-check "${requirements[@]}"
-fi
+# The build backend too: the package is built without build isolation, so nothing is fetched
+# at build time.
+"$python" -m pip install -q --disable-pip-version-check -r "$(dirname "$0")/requirements.txt"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
 jobs=${ODDKIT_JOBS:-$(nproc)}
-scripts/install_deps.sh
+tests/install_deps.sh
 
 echo "== C++ (Release)"
 cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DODDKIT_BUILD_TESTS=ON -DODDKIT_BUILD_EXAMPLES=ON >/dev/null
