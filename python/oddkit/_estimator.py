@@ -61,6 +61,7 @@ def predict_input(estimator, X):
         type(X) is np.ndarray
         and X.dtype == np.float64
         and X.ndim == 2
+        and X.shape[0] > 0
         and X.flags.c_contiguous
         and not hasattr(estimator, "feature_names_in_")
     ):

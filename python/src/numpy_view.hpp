@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <string>
 
 #include "oddkit/core/count_or_fraction.hpp"
@@ -57,6 +58,24 @@ inline py::object count_or_fraction_to_python(const CountOrFraction &v) {
         break;
     }
     return py::float_(v.value());
+}
+
+/// Runs work(begin, end) over [0, n) in chunks of `chunk` rows with the GIL released, checking
+/// for Ctrl+C (and other signals) between chunks so a long call can be interrupted.
+template <class Work> void run_interruptible(std::size_t n, Work &&work, std::size_t chunk = 1u << 16) {
+    if (n == 0) {
+        work(std::size_t{0}, std::size_t{0}); // still runs the input checks
+        return;
+    }
+    for (std::size_t begin = 0; begin < n; begin += chunk) {
+        {
+            py::gil_scoped_release release; // the work touches only C++ state and held buffers
+            work(begin, std::min(n, begin + chunk));
+        }
+        if (PyErr_CheckSignals() != 0) {
+            throw py::error_already_set();
+        }
+    }
 }
 
 /// Document bytes for pickling (CBOR: compact and exact).

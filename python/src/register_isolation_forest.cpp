@@ -50,10 +50,9 @@ py::array_t<double> score_into_new(const IsolationForest &forest, const InputArr
     const MatrixView view = matrix_view(X);
     auto out = new_vector(view.rows());
     OutputView target = output_view(out);
-    {
-        py::gil_scoped_release release; // pure C++ on buffers we hold references to
-        (forest.*method)(view, target);
-    }
+    run_interruptible(view.rows(), [&](std::size_t begin, std::size_t end) {
+        (forest.*method)(view.slice_rows(begin, end), OutputView(target.data + begin, end - begin));
+    });
     return out;
 }
 

@@ -268,3 +268,18 @@ def test_format_1_fixtures_still_load_and_score_the_same(name, suffix):
         again = pickle.loads(pickle.dumps(forest))
         assert handle.read(1) in (b"{", bytes([0xA7]), bytes([0xA6]))
     np.testing.assert_array_equal(again.score_samples(X), expected)
+
+
+def test_scoring_zero_rows_is_refused_like_scikit_learn():
+    forest, X = fitted()
+    with pytest.raises(ValueError, match="0 sample"):
+        forest.score_samples(np.empty((0, 3)))
+
+
+def test_large_inputs_are_scored_in_chunks_identically():
+    # More rows than one interruptible chunk (65,536): chunking must not change any score.
+    X, _ = planted(n=70_000, d=3, outliers=0)
+    forest = oddkit.IsolationForest(n_estimators=10, random_state=0).fit(X)
+    whole = forest.score_samples(X)
+    parts = np.concatenate([forest.score_samples(X[:40_000]), forest.score_samples(X[40_000:])])
+    np.testing.assert_array_equal(whole, parts)
