@@ -14,7 +14,27 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
+from .series import (
+    acf,
+    adfuller,
+    ccf,
+    corr,
+    cross_correlation,
+    describe,
+    diff,
+    ewm,
+    pct_change,
+    rolling,
+    seasonal_decompose,
+    shift,
+)
+from .features import FeatureBuilder, MinMaxScaler, RobustScaler, StandardScaler
 
 __version__ = _core.__version__
 
 __all__ = ["FormatError", "IsolationForest", "__version__"]
+__all__ += [
+    "acf", "adfuller", "ccf", "corr", "cross_correlation", "describe", "diff", "ewm", "pct_change",
+    "rolling", "seasonal_decompose", "shift",
+    "FeatureBuilder", "MinMaxScaler", "RobustScaler", "StandardScaler",
+]
