@@ -146,18 +146,23 @@ class _Scaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._copy_state()
         return self
 
+    def __sklearn_is_fitted__(self):
+        return "_core" in self.__dict__
+
     def _input(self, X):
-        check_is_fitted(self, "_core")
+        check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, order="C", ensure_all_finite="allow-nan", reset=False)
 
     def transform(self, X):
-        return self._core.transform(self._input(X))
+        X = self._input(X)
+        return self._core.transform(X)
 
     def inverse_transform(self, X):
-        return self._core.inverse_transform(self._input(X))
+        X = self._input(X)
+        return self._core.inverse_transform(X)
 
     def save(self, path):
-        check_is_fitted(self, "_core")
+        check_is_fitted(self)
         self._core.save(os.fspath(path))
 
     @classmethod
@@ -196,7 +201,7 @@ class StandardScaler(_Scaler):
         return _core.StandardScaler(bool(self.with_mean), bool(self.with_std))
 
     def _copy_state(self):
-        self.mean_ = np.asarray(self._core.mean) if self.with_mean else None
+        self.mean_ = np.asarray(self._core.mean) if (self.with_mean or self.with_std) else None
         self.var_ = np.asarray(self._core.var) if self.with_std else None
         self.scale_ = np.asarray(self._core.scale) if self.with_std else None
 
