@@ -21,3 +21,18 @@
 #include "oddkit/stream/quantile_band.hpp"
 #include "oddkit/stream/random_cut_forest.hpp"
 #include "oddkit/stream/running_zscore.hpp"
+
+#include "oddkit/series/autocorrelation.hpp"
+#include "oddkit/series/calendar.hpp"
+#include "oddkit/series/correlation.hpp"
+#include "oddkit/series/decompose.hpp"
+#include "oddkit/series/describe.hpp"
+#include "oddkit/series/duration.hpp"
+#include "oddkit/series/ewm.hpp"
+#include "oddkit/series/rolling.hpp"
+#include "oddkit/series/stationarity.hpp"
+#include "oddkit/series/transform.hpp"
+#include "oddkit/series/window_bounds.hpp"
+
+#include "oddkit/features/feature_builder.hpp"
+#include "oddkit/features/scalers.hpp"

@@ -13,20 +13,63 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
     ) from error
 
 from ._core import FormatError
+
+# Detectors
 from .isolation_forest import IsolationForest
+
+# Streaming
 from . import stream
 from .stream import EWMAZScore, HalfSpaceTrees, QuantileBand, RandomCutForest, RunningZScore
+
+# Time series: windows, transforms and analysis
+from .series import (
+    acf,
+    adfuller,
+    ccf,
+    corr,
+    cross_correlation,
+    describe,
+    diff,
+    ewm,
+    pct_change,
+    rolling,
+    seasonal_decompose,
+    shift,
+)
+
+# Features
+from .features import FeatureBuilder, MinMaxScaler, RobustScaler, StandardScaler
 
 __version__ = _core.__version__
 
 __all__ = [
-    "EWMAZScore",
     "FormatError",
-    "HalfSpaceTrees",
+    "__version__",
+    # detectors
     "IsolationForest",
+    # streaming
+    "stream",
+    "EWMAZScore",
+    "HalfSpaceTrees",
     "QuantileBand",
     "RandomCutForest",
     "RunningZScore",
-    "__version__",
-    "stream",
+    # time series
+    "acf",
+    "adfuller",
+    "ccf",
+    "corr",
+    "cross_correlation",
+    "describe",
+    "diff",
+    "ewm",
+    "pct_change",
+    "rolling",
+    "seasonal_decompose",
+    "shift",
+    # features
+    "FeatureBuilder",
+    "MinMaxScaler",
+    "RobustScaler",
+    "StandardScaler",
 ]
