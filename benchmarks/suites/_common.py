@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+def _shared_data() -> Path:
+    """The real datasets: $ODDKIT_SHARED_DATA, else ../shared/data beside the project root."""
+    if os.environ.get("ODDKIT_SHARED_DATA"):
+        return Path(os.environ["ODDKIT_SHARED_DATA"])
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+DATA = _shared_data()
 
 
 def best_time(fn, repeat: int = 3) -> tuple[float, object]:
