@@ -12,3 +12,4 @@
 
 #include "oddkit/detect/detector.hpp"
 #include "oddkit/detect/isolation_forest.hpp"
+#include "oddkit/detect/one_class_svm.hpp"
