@@ -14,7 +14,8 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
+from .one_class_svm import OneClassSVM
 
 __version__ = _core.__version__
 
-__all__ = ["FormatError", "IsolationForest", "__version__"]
+__all__ = ["FormatError", "IsolationForest", "OneClassSVM", "__version__"]
