@@ -107,22 +107,26 @@ template <class QMatrix> class SmoSolver {
     bool at_upper(std::size_t t) const noexcept { return alpha_[t] >= 1.0; }
     bool at_lower(std::size_t t) const noexcept { return alpha_[t] <= 0.0; }
 
+    /// G = p + Q a and G_bar = sum of Q over a at the upper bound; G reuses G_bar, so each
+    /// row is computed once (at libsvm's start only one a is not at a bound).
     void init_gradient() {
-        G_ = p_;
         G_bar_.assign(n_, 0.0);
-        std::vector<std::size_t> nonzero, upper;
+        std::vector<std::size_t> free, upper;
         std::vector<double> weights;
         for (std::size_t t = 0; t < n_; ++t) {
-            if (!at_lower(t)) {
-                nonzero.push_back(t);
-                weights.push_back(alpha_[t]);
-            }
             if (at_upper(t)) {
                 upper.push_back(t);
+            } else if (!at_lower(t)) {
+                free.push_back(t);
+                weights.push_back(alpha_[t]);
             }
         }
-        Q_.add_weighted_rows(nonzero, weights, G_.data());
         Q_.add_weighted_rows(upper, std::vector<double>(upper.size(), 1.0), G_bar_.data());
+        G_ = G_bar_;
+        Q_.add_weighted_rows(free, weights, G_.data());
+        for (std::size_t t = 0; t < n_; ++t) {
+            G_[t] += p_[t];
+        }
     }
 
     /// The pair to optimise next; false when the active set meets the KKT conditions.
