@@ -36,3 +36,4 @@
 
 #include "oddkit/features/feature_builder.hpp"
 #include "oddkit/features/scalers.hpp"
+#include "oddkit/detect/one_class_svm.hpp"

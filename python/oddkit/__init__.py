@@ -16,6 +16,7 @@ from ._core import FormatError
 
 # Detectors
 from .isolation_forest import IsolationForest
+from .one_class_svm import OneClassSVM
 
 # Streaming
 from . import stream
@@ -47,6 +48,7 @@ __all__ = [
     "__version__",
     # detectors
     "IsolationForest",
+    "OneClassSVM",
     # streaming
     "stream",
     "EWMAZScore",

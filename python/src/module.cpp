@@ -24,6 +24,7 @@ Json document_from_bytes(const py::bytes &bytes) {
 void register_isolation_forest(py::module_ &m);
 void register_stream(py::module_ &m);
 void register_analysis(py::module_ &m);
+void register_one_class_svm(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -53,4 +54,5 @@ PYBIND11_MODULE(_core, m) {
     oddkit::python::register_isolation_forest(m);
     oddkit::python::register_stream(m);
     oddkit::python::register_analysis(m);
+    oddkit::python::register_one_class_svm(m);
 }
