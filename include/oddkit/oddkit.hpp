@@ -12,3 +12,15 @@
 
 #include "oddkit/detect/detector.hpp"
 #include "oddkit/detect/isolation_forest.hpp"
+
+#include "oddkit/series/column.hpp"
+#include "oddkit/series/csv_io.hpp"
+#include "oddkit/series/duration.hpp"
+#include "oddkit/series/fill.hpp"
+#include "oddkit/series/frame.hpp"
+#include "oddkit/series/join.hpp"
+#include "oddkit/series/json_io.hpp"
+#include "oddkit/series/merge_asof.hpp"
+#include "oddkit/series/resample.hpp"
+#include "oddkit/series/time_index.hpp"
+#include "oddkit/series/timestamp_text.hpp"
