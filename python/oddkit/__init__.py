@@ -14,7 +14,11 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
+from .series import (Frame, Resampler, Series, align, bfill, deduplicate, dropna, ffill, interpolate,
+                     join, merge_asof, read_csv, read_json, resample)
 
 __version__ = _core.__version__
 
 __all__ = ["FormatError", "IsolationForest", "__version__"]
+__all__ += ["Frame", "Resampler", "Series", "align", "bfill", "deduplicate", "dropna", "ffill",
+            "interpolate", "join", "merge_asof", "read_csv", "read_json", "resample"]
