@@ -19,7 +19,7 @@ RTOL = 1e-9
 # ../shared/data beside the project root (ODDKIT_SHARED_DATA overrides, e.g. from a worktree)
 DATA = Path(os.environ.get("ODDKIT_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")) / "iot"
 T0 = pd.Timestamp("2024-03-01 07:13:00").value  # ns
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite

@@ -2,7 +2,7 @@
 /// Exact joins of frames on their time index (pandas merge(left_index=True, right_index=True,
 /// how=...)) and align (pandas DataFrame.align / reindex onto one grid). One merge pass over
 /// both sorted indexes; equal timestamps on both sides pair up as a cartesian product, in
-/// left-major order, as pandas does.
+/// left-major order (right-major for how=right), as pandas does.
 
 #include <cstdint>
 #include <span>
@@ -58,8 +58,13 @@ inline JoinIndexers join_indexers(std::span<const std::int64_t> l, std::span<con
             std::size_t i_end = i, j_end = j;
             while (i_end < l.size() && l[i_end] == t) ++i_end;
             while (j_end < r.size() && r[j_end] == t) ++j_end;
-            for (std::size_t a = i; a < i_end; ++a)
-                for (std::size_t b = j; b < j_end; ++b) emit(t, static_cast<std::int64_t>(a), static_cast<std::int64_t>(b));
+            if (how == JoinHow::right) { // pandas walks the kept side first
+                for (std::size_t b = j; b < j_end; ++b)
+                    for (std::size_t a = i; a < i_end; ++a) emit(t, static_cast<std::int64_t>(a), static_cast<std::int64_t>(b));
+            } else {
+                for (std::size_t a = i; a < i_end; ++a)
+                    for (std::size_t b = j; b < j_end; ++b) emit(t, static_cast<std::int64_t>(a), static_cast<std::int64_t>(b));
+            }
             i = i_end;
             j = j_end;
         }
