@@ -18,6 +18,15 @@ inline constexpr std::int64_t not_a_time = std::numeric_limits<std::int64_t>::mi
 
 /// Throws InvalidArgument naming `name` unless `times` is sorted ascending and free of NaT.
 inline void check_sorted_times(std::span<const std::int64_t> times, const char *name) {
+    // A branch-free pass (it vectorises) first; the slow loop below only runs to name the culprit.
+    bool ok = true;
+    for (std::size_t i = 1; i < times.size(); ++i) {
+        ok &= times[i - 1] <= times[i];
+    }
+    ok &= times.empty() || times[0] != not_a_time; // sorted, so NaT (the minimum) could only lead
+    if (ok) {
+        return;
+    }
     for (std::size_t i = 0; i < times.size(); ++i) {
         require(times[i] != not_a_time, name, "contains a missing timestamp (NaT) at position ", i);
         require(i == 0 || times[i - 1] <= times[i], name, "timestamps are not sorted: position ", i,
