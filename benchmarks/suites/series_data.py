@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from _common import best_time, table
 
 TITLE = "Time series: resample and merge_asof (series_data)"
@@ -21,9 +20,8 @@ def _agree(a, b) -> bool:
 
 
 def run(quick: bool) -> str:
-    import pandas as pd
-
     import oddkit
+    import pandas as pd
 
     try:
         import polars as pl
@@ -48,11 +46,15 @@ def run(quick: bool) -> str:
     row = ["resample 1min mean", f"{n:,} x 4", t_ok, t_ok2, t_pd, t_pd / t_ok]
     if pl is not None:
         pdf = pl.from_pandas(df.reset_index()).set_sorted("time")
-        t_pl, r_pl = best_time(lambda: pdf.group_by_dynamic("time", every="1m").agg(pl.all().mean()))
+        t_pl, r_pl = best_time(
+            lambda: pdf.group_by_dynamic("time", every="1m").agg(pl.all().mean())
+        )
         # polars leaves out empty bins: compare on the bins it has
         labels = r_pl["time"].cast(pl.Int64).to_numpy()
         pos = np.searchsorted(r_ok.times, labels)
-        agree_pl = bool(np.all(r_ok.times[pos] == labels)) and _agree(ok_vals[pos], r_pl.select(list(cols)).to_numpy())
+        agree_pl = bool(np.all(r_ok.times[pos] == labels)) and _agree(
+            ok_vals[pos], r_pl.select(list(cols)).to_numpy()
+        )
         row += [t_pl, t_pl / t_ok, f"pandas {agree_pd}, polars {agree_pl}"]
     else:
         row += ["-", "-", f"pandas {agree_pd}, polars not installed"]
@@ -62,13 +64,19 @@ def run(quick: bool) -> str:
     nl, nr = 10_000_000 // scale, 1_000_000 // scale
     tl = _times(rng, nl, 1e9)
     tr = _times(rng, nr, 1e10)
-    left = pd.DataFrame({"a": rng.normal(size=nl)}, index=pd.DatetimeIndex(tl.view("datetime64[ns]"), name="time"))
-    right = pd.DataFrame({"b": rng.normal(size=nr), "c": rng.normal(size=nr)},
-                         index=pd.DatetimeIndex(tr.view("datetime64[ns]"), name="time"))
+    left = pd.DataFrame(
+        {"a": rng.normal(size=nl)}, index=pd.DatetimeIndex(tl.view("datetime64[ns]"), name="time")
+    )
+    right = pd.DataFrame(
+        {"b": rng.normal(size=nr), "c": rng.normal(size=nr)},
+        index=pd.DatetimeIndex(tr.view("datetime64[ns]"), name="time"),
+    )
     lf, rf = oddkit.Frame.from_pandas(left), oddkit.Frame.from_pandas(right)
     t_pd, m_pd = best_time(lambda: pd.merge_asof(left, right, left_index=True, right_index=True))
     t_ok, m_ok = best_time(lambda: oddkit.merge_asof(lf, rf))
-    agree_pd = _agree(m_ok["b"].values, m_pd["b"].to_numpy()) and _agree(m_ok["c"].values, m_pd["c"].to_numpy())
+    agree_pd = _agree(m_ok["b"].values, m_pd["b"].to_numpy()) and _agree(
+        m_ok["c"].values, m_pd["c"].to_numpy()
+    )
     row = ["merge_asof backward", f"{nl:,} onto {nr:,}", t_ok, "-", t_pd, t_pd / t_ok]
     if pl is not None:
         pl_left = pl.from_pandas(left.reset_index()).set_sorted("time")
@@ -80,10 +88,21 @@ def run(quick: bool) -> str:
         row += ["-", "-", f"pandas {agree_pd}, polars not installed"]
     rows.append(row)
 
-    header = ["task", "size", "oddkit s", "oddkit n_jobs=-1 s", "pandas s", "pandas/oddkit",
-              "polars s", "polars/oddkit", "answers agree"]
-    note = ("Data: uneven timestamps (exponential gaps), float64 columns without NaN (polars treats "
-            "NaN as a value, not a gap). oddkit runs on an oddkit.Frame made from the pandas frame "
-            "without a copy; polars' group_by_dynamic leaves out empty bins, so it is compared on "
-            "the bins it returns.")
+    header = [
+        "task",
+        "size",
+        "oddkit s",
+        "oddkit n_jobs=-1 s",
+        "pandas s",
+        "pandas/oddkit",
+        "polars s",
+        "polars/oddkit",
+        "answers agree",
+    ]
+    note = (
+        "Data: uneven timestamps (exponential gaps), float64 columns without NaN (polars treats "
+        "NaN as a value, not a gap). oddkit runs on an oddkit.Frame made from the pandas frame "
+        "without a copy; polars' group_by_dynamic leaves out empty bins, so it is compared on "
+        "the bins it returns."
+    )
     return table(header, rows) + "\n\n" + note + "\n"

@@ -12,15 +12,27 @@ equals ``df.resample("1D").mean()``.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from . import _core
 
 __all__ = [
-    "Frame", "Series", "Resampler", "read_json", "read_csv", "resample", "merge_asof", "join",
-    "align", "ffill", "bfill", "interpolate", "dropna", "deduplicate",
+    "Frame",
+    "Resampler",
+    "Series",
+    "align",
+    "bfill",
+    "deduplicate",
+    "dropna",
+    "ffill",
+    "interpolate",
+    "join",
+    "merge_asof",
+    "read_csv",
+    "read_json",
+    "resample",
 ]
 
 _AGGREGATIONS = ("mean", "sum", "min", "max", "first", "last", "count", "median", "std", "var")
@@ -53,13 +65,18 @@ def _column_array(values, name) -> np.ndarray:
         raise ValueError(f"values: column {name!r} must be 1-D, got {arr.ndim}-D")
     kind = arr.dtype.kind
     if kind == "f":
-        return arr if arr.dtype == np.float64 and arr.flags.c_contiguous else np.ascontiguousarray(arr, np.float64)
+        return (
+            arr
+            if arr.dtype == np.float64 and arr.flags.c_contiguous
+            else np.ascontiguousarray(arr, np.float64)
+        )
     if kind in "iu":
         return np.ascontiguousarray(arr, np.int64)
     if kind == "b":
         return np.ascontiguousarray(arr, np.bool_)
     raise ValueError(
-        f"column {name!r} has dtype {arr.dtype}; oddkit frames hold float64, int64 or bool columns")
+        f"column {name!r} has dtype {arr.dtype}; oddkit frames hold float64, int64 or bool columns"
+    )
 
 
 def _time_array(index, name="index") -> np.ndarray:
@@ -78,7 +95,9 @@ def _time_array(index, name="index") -> np.ndarray:
     try:
         return np.ascontiguousarray(pd.DatetimeIndex(arr).as_unit("ns").asi8)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{name}: expected timestamps (datetime64 or int64 ns), got {arr.dtype}") from error
+        raise ValueError(
+            f"{name}: expected timestamps (datetime64 or int64 ns), got {arr.dtype}"
+        ) from error
 
 
 def _duration_ns(value, name) -> int:
@@ -88,11 +107,16 @@ def _duration_ns(value, name) -> int:
     if isinstance(value, (bool, int, float, np.integer, np.floating)):
         raise ValueError(
             f"{name}: expected a duration (pandas Timedelta, datetime.timedelta, numpy.timedelta64 or "
-            f"a string such as '5min'), got {type(value).__name__} {value!r}")
+            f"a string such as '5min'), got {type(value).__name__} {value!r}"
+        )
     if isinstance(value, str):
         value = _pandas().Timedelta(value)
     if isinstance(value, _dt.timedelta) and not hasattr(value, "value"):
-        return value.days * 86_400_000_000_000 + value.seconds * 1_000_000_000 + value.microseconds * 1000
+        return (
+            value.days * 86_400_000_000_000
+            + value.seconds * 1_000_000_000
+            + value.microseconds * 1000
+        )
     if isinstance(value, np.timedelta64):
         return int(value.astype("timedelta64[ns]").astype(np.int64))
     if hasattr(value, "value") and hasattr(value, "as_unit"):
@@ -119,8 +143,14 @@ class _IndexMeta:
 class Frame:
     """Named columns sharing one sorted time index (int64 ns since the epoch, UTC)."""
 
-    def __init__(self, index=None, data: dict | None = None, *, _meta: _IndexMeta | None = None,
-                 _checked: bool = False):
+    def __init__(
+        self,
+        index=None,
+        data: dict | None = None,
+        *,
+        _meta: _IndexMeta | None = None,
+        _checked: bool = False,
+    ):
         times = np.empty(0, np.int64) if index is None else _time_array(index)
         if not _checked:
             _core.check_sorted_times(times, "index")
@@ -131,12 +161,13 @@ class Frame:
             arr = _column_array(values, name)
             if len(arr) != len(times):
                 raise ValueError(
-                    f"values: column {name!r} has {len(arr)} rows but the index has {len(times)}")
+                    f"values: column {name!r} has {len(arr)} rows but the index has {len(times)}"
+                )
             self._columns[name] = arr
 
     # ---- pandas ----------------------------------------------------------------------------
     @classmethod
-    def from_pandas(cls, df) -> "Frame":
+    def from_pandas(cls, df) -> Frame:
         """A Frame over a pandas DataFrame (or Series) with a DatetimeIndex; columns are shared
         without a copy when they are float64."""
         pd = _pandas()
@@ -147,7 +178,8 @@ class Frame:
         if not isinstance(df.index, pd.DatetimeIndex):
             raise ValueError(
                 f"df: the index must be a DatetimeIndex, got {type(df.index).__name__}; "
-                "use df.set_index(<time column>)")
+                "use df.set_index(<time column>)"
+            )
         if not df.columns.is_unique:
             raise ValueError("df: column names must be unique")
         meta = _IndexMeta(df.index.name, df.index.unit, df.index.tz)
@@ -194,7 +226,7 @@ class Frame:
     def __contains__(self, name) -> bool:
         return name in self._columns
 
-    def __getitem__(self, name) -> "Series":
+    def __getitem__(self, name) -> Series:
         if name not in self._columns:
             raise KeyError(f"column: no column named {name!r}")
         return Series(self._times, self._columns[name], name=name, _meta=self._meta, _checked=True)
@@ -202,39 +234,49 @@ class Frame:
     def __setitem__(self, name, values) -> None:
         arr = _column_array(values, name)
         if len(arr) != len(self._times):
-            raise ValueError(f"values: column {name!r} has {len(arr)} rows but the index has {len(self._times)}")
+            raise ValueError(
+                f"values: column {name!r} has {len(arr)} rows but the index has {len(self._times)}"
+            )
         self._columns[name] = arr
 
     def __repr__(self) -> str:
-        return f"oddkit.Frame({len(self)} rows x {len(self._columns)} columns: {list(self._columns)})"
+        return (
+            f"oddkit.Frame({len(self)} rows x {len(self._columns)} columns: {list(self._columns)})"
+        )
 
-    def _like(self, times, columns: dict) -> "Frame":
+    def _like(self, times, columns: dict) -> Frame:
         out = Frame.__new__(Frame)
         out._times, out._columns, out._meta = times, dict(columns), self._meta
         return out
 
     # ---- operations (methods mirror the module functions) ---------------------------------------
-    def resample(self, rule: str, closed=None, label=None, origin="start_day", offset=None, n_jobs=1) -> "Resampler":
-        return Resampler(self, rule, closed=closed, label=label, origin=origin, offset=offset, n_jobs=n_jobs)
+    def resample(
+        self, rule: str, closed=None, label=None, origin="start_day", offset=None, n_jobs=1
+    ) -> Resampler:
+        return Resampler(
+            self, rule, closed=closed, label=label, origin=origin, offset=offset, n_jobs=n_jobs
+        )
 
-    def ffill(self, limit=None) -> "Frame":
+    def ffill(self, limit=None) -> Frame:
         return self._fill("ffill", limit)
 
-    def bfill(self, limit=None) -> "Frame":
+    def bfill(self, limit=None) -> Frame:
         return self._fill("bfill", limit)
 
-    def interpolate(self, method="linear", limit=None) -> "Frame":
+    def interpolate(self, method="linear", limit=None) -> Frame:
         if method not in ("linear", "time"):
             raise ValueError(f"method: expected 'linear' or 'time', got {method!r}")
         return self._fill(method, limit)
 
-    def _fill(self, method, limit) -> "Frame":
+    def _fill(self, method, limit) -> Frame:
         limit = _limit(limit)
-        cols = {name: (_core.fill(v, self._times, method, limit) if v.dtype.kind == "f" else v)
-                for name, v in self._columns.items()}
+        cols = {
+            name: (_core.fill(v, self._times, method, limit) if v.dtype.kind == "f" else v)
+            for name, v in self._columns.items()
+        }
         return self._like(self._times, cols)
 
-    def dropna(self, how="any", subset=None) -> "Frame":
+    def dropna(self, how="any", subset=None) -> Frame:
         if how not in ("any", "all"):
             raise ValueError(f"how: expected 'any' or 'all', got {how!r}")
         names = list(self._columns) if subset is None else list(subset)
@@ -247,26 +289,51 @@ class Frame:
         elif how == "any":
             keep = ~np.logical_or.reduce(masks) if masks else np.ones(len(self), bool)
         else:
-            keep = (~np.logical_and.reduce(masks) if len(masks) == len(names)
-                    else np.ones(len(self), bool))
+            keep = (
+                ~np.logical_and.reduce(masks)
+                if len(masks) == len(names)
+                else np.ones(len(self), bool)
+            )
         return self._like(self._times[keep], {n: v[keep] for n, v in self._columns.items()})
 
-    def deduplicate(self, keep="first") -> "Frame":
+    def deduplicate(self, keep="first") -> Frame:
         names = list(self._columns)
         if not all(isinstance(n, str) for n in names):
             raise ValueError("deduplicate: column names must be strings")
-        times, out_names, cols = _core.deduplicate(self._times, names, list(self._columns.values()), keep)
+        times, out_names, cols = _core.deduplicate(
+            self._times, names, list(self._columns.values()), keep
+        )
         return self._like(times, dict(zip(out_names, cols)))
 
-    def to_json(self, path, orient="records", time_column="timestamp", date_format="epoch", date_unit="ms") -> None:
-        _core.write_json(str(path), self._times, [str(n) for n in self._columns], list(self._columns.values()),
-                         orient, time_column, date_format, date_unit)
+    def to_json(
+        self, path, orient="records", time_column="timestamp", date_format="epoch", date_unit="ms"
+    ) -> None:
+        _core.write_json(
+            str(path),
+            self._times,
+            [str(n) for n in self._columns],
+            list(self._columns.values()),
+            orient,
+            time_column,
+            date_format,
+            date_unit,
+        )
 
-    def to_csv(self, path, time_column="timestamp", sep=",", date_format="iso", date_unit="ms") -> None:
+    def to_csv(
+        self, path, time_column="timestamp", sep=",", date_format="iso", date_unit="ms"
+    ) -> None:
         if date_format not in ("iso", "epoch"):
             raise ValueError(f"date_format: expected 'iso' or 'epoch', got {date_format!r}")
-        _core.write_csv(str(path), self._times, [str(n) for n in self._columns], list(self._columns.values()),
-                        time_column, sep, date_format == "iso", date_unit)
+        _core.write_csv(
+            str(path),
+            self._times,
+            [str(n) for n in self._columns],
+            list(self._columns.values()),
+            time_column,
+            sep,
+            date_format == "iso",
+            date_unit,
+        )
 
 
 class Series:
@@ -284,7 +351,7 @@ class Series:
         self._meta = _meta or _IndexMeta()
 
     @classmethod
-    def from_pandas(cls, s) -> "Series":
+    def from_pandas(cls, s) -> Series:
         frame = Frame.from_pandas(s)
         return frame[frame.columns[0]]
 
@@ -292,8 +359,12 @@ class Series:
         return _pandas().Series(self.values, index=self._meta.to_index(self._times), name=self.name)
 
     def to_frame(self) -> Frame:
-        return Frame(self._times, {self.name if self.name is not None else 0: self.values}, _meta=self._meta,
-                     _checked=True)
+        return Frame(
+            self._times,
+            {self.name if self.name is not None else 0: self.values},
+            _meta=self._meta,
+            _checked=True,
+        )
 
     @property
     def index(self) -> np.ndarray:
@@ -309,10 +380,16 @@ class Series:
     def __repr__(self) -> str:
         return f"oddkit.Series({self.name!r}, {len(self)} rows, {self.values.dtype})"
 
-    def _from_frame(self, frame: Frame) -> "Series":
-        return Series(frame._times, next(iter(frame._columns.values())), name=self.name, _meta=self._meta, _checked=True)
+    def _from_frame(self, frame: Frame) -> Series:
+        return Series(
+            frame._times,
+            next(iter(frame._columns.values())),
+            name=self.name,
+            _meta=self._meta,
+            _checked=True,
+        )
 
-    def resample(self, rule, **kwargs) -> "Resampler":
+    def resample(self, rule, **kwargs) -> Resampler:
         return Resampler(self.to_frame(), rule, _series_name=self.name, _series=True, **kwargs)
 
     def ffill(self, limit=None):
@@ -331,7 +408,13 @@ class Series:
         f = self.to_frame()
         name = next(iter(f._columns))
         renamed = f._like(f._times, {"value": f._columns[name]}).deduplicate(keep)
-        return Series(renamed._times, renamed._columns["value"], name=self.name, _meta=self._meta, _checked=True)
+        return Series(
+            renamed._times,
+            renamed._columns["value"],
+            name=self.name,
+            _meta=self._meta,
+            _checked=True,
+        )
 
 
 def _limit(limit):
@@ -347,16 +430,31 @@ def _limit(limit):
 class Resampler:
     """frame.resample(rule, ...): call an aggregation (mean(), sum(), ..., agg({...}))."""
 
-    def __init__(self, frame: Frame, rule, closed=None, label=None, origin="start_day", offset=None, n_jobs=1,
-                 _to_pandas=False, _series=False, _series_name=None):
+    def __init__(
+        self,
+        frame: Frame,
+        rule,
+        closed=None,
+        label=None,
+        origin="start_day",
+        offset=None,
+        n_jobs=1,
+        _to_pandas=False,
+        _series=False,
+        _series_name=None,
+    ):
         if not isinstance(rule, str):
-            raise ValueError(f"rule: expected a string such as '15min' or '1D', got {type(rule).__name__}")
+            raise ValueError(
+                f"rule: expected a string such as '15min' or '1D', got {type(rule).__name__}"
+            )
         for arg, value in (("closed", closed), ("label", label)):
             if value not in (None, "left", "right"):
                 raise ValueError(f"{arg}: expected 'left' or 'right', got {value!r}")
         if isinstance(origin, str):
             if origin not in ("epoch", "start", "start_day"):
-                raise ValueError(f"origin: expected 'epoch', 'start', 'start_day' or a timestamp, got {origin!r}")
+                raise ValueError(
+                    f"origin: expected 'epoch', 'start', 'start_day' or a timestamp, got {origin!r}"
+                )
         else:
             ts = _pandas().Timestamp(origin)
             if ts.tz is not None:
@@ -364,7 +462,12 @@ class Resampler:
             origin = int(ts.as_unit("ns").value)
         self._frame, self._rule, self._closed, self._label = frame, rule, closed, label
         self._origin, self._offset = origin, _duration_ns(offset, "offset") or 0
-        self._n_jobs, self._to_pandas, self._series, self._series_name = n_jobs, _to_pandas, _series, _series_name
+        self._n_jobs, self._to_pandas, self._series, self._series_name = (
+            n_jobs,
+            _to_pandas,
+            _series,
+            _series_name,
+        )
 
     def _run(self, specs: list[tuple[Any, str, float]]):
         """specs: (column name, aggregation, q) -> output column names are decided by the caller."""
@@ -375,15 +478,29 @@ class Resampler:
             if col not in positions:
                 raise ValueError(f"column: no column named {col!r}")
         labels, outs = _core.resample_columns(
-            f._times, list(f._columns.values()), [(positions[c], a, q) for c, a, q in specs], self._rule,
-            self._closed, self._label, self._origin, self._offset, self._n_jobs)
+            f._times,
+            list(f._columns.values()),
+            [(positions[c], a, q) for c, a, q in specs],
+            self._rule,
+            self._closed,
+            self._label,
+            self._origin,
+            self._offset,
+            self._n_jobs,
+        )
         return labels, outs
 
     def _finish(self, labels, columns: dict):
         out = Frame.__new__(Frame)
         out._times, out._columns, out._meta = labels, columns, self._frame._meta
         if self._series:
-            series = Series(labels, next(iter(columns.values())), name=self._series_name, _meta=out._meta, _checked=True)
+            series = Series(
+                labels,
+                next(iter(columns.values())),
+                name=self._series_name,
+                _meta=out._meta,
+                _checked=True,
+            )
             return series.to_pandas() if self._to_pandas else series
         return out.to_pandas() if self._to_pandas else out
 
@@ -392,14 +509,29 @@ class Resampler:
         labels, outs = self._run([(n, agg, q) for n in names])
         return self._finish(labels, dict(zip(names, outs)))
 
-    def mean(self): return self._same_for_all("mean")
-    def sum(self): return self._same_for_all("sum")
-    def min(self): return self._same_for_all("min")
-    def max(self): return self._same_for_all("max")
-    def first(self): return self._same_for_all("first")
-    def last(self): return self._same_for_all("last")
-    def count(self): return self._same_for_all("count")
-    def median(self): return self._same_for_all("median")
+    def mean(self):
+        return self._same_for_all("mean")
+
+    def sum(self):
+        return self._same_for_all("sum")
+
+    def min(self):
+        return self._same_for_all("min")
+
+    def max(self):
+        return self._same_for_all("max")
+
+    def first(self):
+        return self._same_for_all("first")
+
+    def last(self):
+        return self._same_for_all("last")
+
+    def count(self):
+        return self._same_for_all("count")
+
+    def median(self):
+        return self._same_for_all("median")
 
     def std(self, ddof=1):
         if ddof != 1:
@@ -412,7 +544,11 @@ class Resampler:
         return self._same_for_all("var")
 
     def quantile(self, q=0.5):
-        if isinstance(q, bool) or not isinstance(q, (int, float, np.floating, np.integer)) or not 0 <= q <= 1:
+        if (
+            isinstance(q, bool)
+            or not isinstance(q, (int, float, np.floating, np.integer))
+            or not 0 <= q <= 1
+        ):
             raise ValueError(f"q: expected a number in [0, 1], got {q!r}")
         return self._same_for_all("quantile", float(q))
 
@@ -423,7 +559,9 @@ class Resampler:
 
         def check(agg):
             if not isinstance(agg, str) or agg not in _AGGREGATIONS:
-                raise ValueError(f"aggregation: unknown {agg!r} (expected one of {', '.join(_AGGREGATIONS)})")
+                raise ValueError(
+                    f"aggregation: unknown {agg!r} (expected one of {', '.join(_AGGREGATIONS)})"
+                )
             return agg
 
         outputs, specs = [], []
@@ -446,7 +584,9 @@ class Resampler:
                         specs.append((n, check(a), 0.5))
                         outputs.append((n, a))
             if any(isinstance(o, tuple) for o in outputs):
-                outputs = [o if isinstance(o, tuple) else (o, specs[i][1]) for i, o in enumerate(outputs)]
+                outputs = [
+                    o if isinstance(o, tuple) else (o, specs[i][1]) for i, o in enumerate(outputs)
+                ]
         else:
             raise ValueError(f"func: expected a str, a list or a dict, got {type(func).__name__}")
         if self._series and isinstance(func, (list, tuple)):
@@ -460,6 +600,7 @@ class Resampler:
 
 # ---- module-level functions: accept Frame/Series or pandas, return the same kind -----------------
 
+
 def _as_frame(obj, name="frame"):
     """(Frame, to_pandas flag, is_series, series name)."""
     if isinstance(obj, Frame):
@@ -471,8 +612,10 @@ def _as_frame(obj, name="frame"):
         if isinstance(obj, pd.Series):
             return Frame.from_pandas(obj.to_frame(name=0)), True, True, obj.name
         return Frame.from_pandas(obj), True, False, None
-    raise ValueError(f"{name}: expected an oddkit Frame or Series or a pandas DataFrame or Series, "
-                     f"got {type(obj).__name__}")
+    raise ValueError(
+        f"{name}: expected an oddkit Frame or Series or a pandas DataFrame or Series, "
+        f"got {type(obj).__name__}"
+    )
 
 
 def _give_back(frame: Frame, to_pandas: bool, is_series: bool, series_name):
@@ -483,11 +626,23 @@ def _give_back(frame: Frame, to_pandas: bool, is_series: bool, series_name):
     return frame.to_pandas() if to_pandas else frame
 
 
-def resample(obj, rule, closed=None, label=None, origin="start_day", offset=None, n_jobs=1) -> Resampler:
+def resample(
+    obj, rule, closed=None, label=None, origin="start_day", offset=None, n_jobs=1
+) -> Resampler:
     """pandas' obj.resample(rule, closed, label, origin, offset); aggregate with .mean(), .agg(...)."""
     frame, to_pd, is_series, name = _as_frame(obj, "obj")
-    return Resampler(frame, rule, closed=closed, label=label, origin=origin, offset=offset, n_jobs=n_jobs,
-                     _to_pandas=to_pd, _series=is_series, _series_name=name)
+    return Resampler(
+        frame,
+        rule,
+        closed=closed,
+        label=label,
+        origin=origin,
+        offset=offset,
+        n_jobs=n_jobs,
+        _to_pandas=to_pd,
+        _series=is_series,
+        _series_name=name,
+    )
 
 
 def ffill(obj, limit=None):
@@ -539,8 +694,16 @@ def _pandas_on(df, on, side):
     return df.set_index(on)
 
 
-def merge_asof(left, right, on=None, by=None, direction="backward", tolerance=None, allow_exact_matches=True,
-               suffixes=("_x", "_y")):
+def merge_asof(
+    left,
+    right,
+    on=None,
+    by=None,
+    direction="backward",
+    tolerance=None,
+    allow_exact_matches=True,
+    suffixes=("_x", "_y"),
+):
     """pandas.merge_asof on time: for each left row the right row nearest in `direction`.
 
     Frames match on their time index; pandas DataFrames on the column `on` (or their index when
@@ -548,7 +711,9 @@ def merge_asof(left, right, on=None, by=None, direction="backward", tolerance=No
     `tolerance` is a duration (pd.Timedelta, datetime.timedelta, numpy.timedelta64 or '5min').
     """
     if direction not in ("backward", "forward", "nearest"):
-        raise ValueError(f"direction: expected 'backward', 'forward' or 'nearest', got {direction!r}")
+        raise ValueError(
+            f"direction: expected 'backward', 'forward' or 'nearest', got {direction!r}"
+        )
     if not isinstance(allow_exact_matches, (bool, np.bool_)):
         raise ValueError(f"allow_exact_matches: expected a bool, got {allow_exact_matches!r}")
     tol = _duration_ns(tolerance, "tolerance")
@@ -565,8 +730,13 @@ def merge_asof(left, right, on=None, by=None, direction="backward", tolerance=No
             for side, df in (("left", lp), ("right", rp)):
                 if by not in df.columns:
                     raise ValueError(f"by: no column {by!r} in {side}")
-            codes, _ = pd.factorize(pd.concat([lp[by], rp[by]], ignore_index=True), use_na_sentinel=True)
-            left_codes, right_codes = codes[: len(lp)].astype(np.int64), codes[len(lp):].astype(np.int64)
+            codes, _ = pd.factorize(
+                pd.concat([lp[by], rp[by]], ignore_index=True), use_na_sentinel=True
+            )
+            left_codes, right_codes = (
+                codes[: len(lp)].astype(np.int64),
+                codes[len(lp) :].astype(np.int64),
+            )
             left_by_values = lp[by]
             lp, rp = lp.drop(columns=[by]), rp.drop(columns=[by])
         lf, rf = _side_frame(lp, "left"), _side_frame(rp, "right")
@@ -577,11 +747,20 @@ def merge_asof(left, right, on=None, by=None, direction="backward", tolerance=No
                 if by not in f._columns:
                     raise ValueError(f"by: no column {by!r} in {side}")
                 if f._columns[by].dtype.kind not in "iub":
-                    raise ValueError(f"by: column {by!r} of {side} must hold integer keys in an oddkit Frame")
+                    raise ValueError(
+                        f"by: column {by!r} of {side} must hold integer keys in an oddkit Frame"
+                    )
             left_codes = np.ascontiguousarray(lf._columns[by], np.int64)
             right_codes = np.ascontiguousarray(rf._columns[by], np.int64)
-    rows = _core.asof_indexer(lf._times, rf._times, direction, tol, bool(allow_exact_matches),
-                              left_codes if by is not None else None, right_codes if by is not None else None)
+    rows = _core.asof_indexer(
+        lf._times,
+        rf._times,
+        direction,
+        tol,
+        bool(allow_exact_matches),
+        left_codes if by is not None else None,
+        right_codes if by is not None else None,
+    )
     lcols = dict(lf._columns)
     rcols = _take_all(rf, rows, skip=(by,) if by is not None and not to_pandas else ())
     out = {}
@@ -639,7 +818,7 @@ def align(*frames, join="outer"):
             grid = _core.join_indexers(grid, f._times, join)[0]
     out = []
     for f, to_pd, is_series, name in wrapped:
-        _, gi, fi = _core.join_indexers(grid, f._times, "left")
+        _, _gi, fi = _core.join_indexers(grid, f._times, "left")
         g = f._like(grid, _take_all(f, fi))
         out.append(_give_back(g, to_pd, is_series, name))
     return out

@@ -8,16 +8,22 @@ import os
 from pathlib import Path
 
 import numpy as np
+import oddkit
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import oddkit
-
 RTOL = 1e-9
 # ../shared/data beside the project root (ODDKIT_SHARED_DATA overrides, e.g. from a worktree)
-DATA = Path(os.environ.get("ODDKIT_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")) / "iot"
+DATA = (
+    Path(
+        os.environ.get(
+            "ODDKIT_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"
+        )
+    )
+    / "iot"
+)
 T0 = pd.Timestamp("2024-03-01 07:13:00").value  # ns
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -33,18 +39,32 @@ def gappy_frames(draw, min_rows=1, max_rows=60, unique=False, columns=("a", "b")
     n = len(times)
     data = {}
     for c in columns:
-        vals = draw(st.lists(st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(np.nan)),
-                             min_size=n, max_size=n))
+        vals = draw(
+            st.lists(
+                st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(np.nan)),
+                min_size=n,
+                max_size=n,
+            )
+        )
         data[c] = np.asarray(vals, float)
     return pd.DataFrame(data, index=pd.DatetimeIndex(times.view("datetime64[ns]"), name="time"))
 
 
 def assert_same(got, expected):
     if isinstance(expected, pd.Series):
-        pd.testing.assert_series_equal(got, expected, check_dtype=False, check_freq=False, rtol=RTOL, atol=1e-6)
+        pd.testing.assert_series_equal(
+            got, expected, check_dtype=False, check_freq=False, rtol=RTOL, atol=1e-6
+        )
     else:
-        pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_freq=False, rtol=RTOL, atol=1e-6,
-                                      check_column_type=False)
+        pd.testing.assert_frame_equal(
+            got,
+            expected,
+            check_dtype=False,
+            check_freq=False,
+            rtol=RTOL,
+            atol=1e-6,
+            check_column_type=False,
+        )
 
 
 # ---- resample ------------------------------------------------------------------------------
@@ -53,22 +73,31 @@ AGGS = ["mean", "sum", "min", "max", "first", "last", "count", "median", "std", 
 
 
 @SETTINGS
-@given(df=gappy_frames(), rule=st.sampled_from(["30s", "7min", "15min", "h", "3h", "D"]),
-       closed=st.sampled_from(["left", "right"]), label=st.sampled_from(["left", "right"]),
-       origin=st.sampled_from(["epoch", "start", "start_day"]),
-       offset=st.sampled_from([None, "5min", "-90s"]), agg=st.sampled_from(AGGS))
+@given(
+    df=gappy_frames(),
+    rule=st.sampled_from(["30s", "7min", "15min", "h", "3h", "D"]),
+    closed=st.sampled_from(["left", "right"]),
+    label=st.sampled_from(["left", "right"]),
+    origin=st.sampled_from(["epoch", "start", "start_day"]),
+    offset=st.sampled_from([None, "5min", "-90s"]),
+    agg=st.sampled_from(AGGS),
+)
 def test_resample_matches_pandas(df, rule, closed, label, origin, offset, agg):
-    kw = dict(closed=closed, label=label, origin=origin, offset=offset)
+    kw = {"closed": closed, "label": label, "origin": origin, "offset": offset}
     expected = getattr(df.resample(rule, **kw), agg)()
     got = getattr(oddkit.resample(df, rule, **kw), agg)()
     assert_same(got, expected)
 
 
 @SETTINGS
-@given(df=gappy_frames(max_rows=40), closed=st.sampled_from([None, "left", "right"]),
-       label=st.sampled_from([None, "left", "right"]), q=st.floats(0, 1))
+@given(
+    df=gappy_frames(max_rows=40),
+    closed=st.sampled_from([None, "left", "right"]),
+    label=st.sampled_from([None, "left", "right"]),
+    q=st.floats(0, 1),
+)
 def test_resample_weekly_agg_and_quantile_match_pandas(df, closed, label, q):
-    kw = dict(closed=closed, label=label)
+    kw = {"closed": closed, "label": label}
     spec = {"a": ["mean", "max", "count"], "b": ["sum", "first"]}
     assert_same(oddkit.resample(df, "W", **kw).agg(spec), df.resample("W", **kw).agg(spec))
     assert_same(oddkit.resample(df, "2h", **kw).quantile(q), df.resample("2h", **kw).quantile(q))
@@ -77,13 +106,17 @@ def test_resample_weekly_agg_and_quantile_match_pandas(df, closed, label, q):
 
 def test_resample_oddkit_frame_and_int_columns():
     idx = pd.date_range("2024-01-01", periods=10, freq="25min")
-    df = pd.DataFrame({"x": np.arange(10.0), "n": np.arange(10), "on": np.arange(10) % 3 == 0}, index=idx)
+    df = pd.DataFrame(
+        {"x": np.arange(10.0), "n": np.arange(10), "on": np.arange(10) % 3 == 0}, index=idx
+    )
     frame = oddkit.Frame.from_pandas(df)
     got = frame.resample("1h").sum().to_pandas()
     assert_same(got, df.resample("1h").sum())
     assert got["n"].dtype == np.int64
-    assert_same(frame.resample("1h").agg({"x": "mean", "n": "max"}).to_pandas(),
-                df.resample("1h").agg({"x": "mean", "n": "max"}))
+    assert_same(
+        frame.resample("1h").agg({"x": "mean", "n": "max"}).to_pandas(),
+        df.resample("1h").agg({"x": "mean", "n": "max"}),
+    )
     assert_same(frame.resample("1h").count().to_pandas(), df.resample("1h").count())
 
 
@@ -98,14 +131,20 @@ def test_resample_by_hand():
 
 # ---- merge_asof ----------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(left=gappy_frames(columns=("a",)), right=gappy_frames(columns=("b", "a")),
-       direction=st.sampled_from(["backward", "forward", "nearest"]),
-       tolerance=st.sampled_from([None, pd.Timedelta("30s"), pd.Timedelta("2h")]),
-       exact=st.booleans(), use_by=st.booleans(), seed=st.integers(0, 2**32 - 1))
+@given(
+    left=gappy_frames(columns=("a",)),
+    right=gappy_frames(columns=("b", "a")),
+    direction=st.sampled_from(["backward", "forward", "nearest"]),
+    tolerance=st.sampled_from([None, pd.Timedelta("30s"), pd.Timedelta("2h")]),
+    exact=st.booleans(),
+    use_by=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_merge_asof_matches_pandas(left, right, direction, tolerance, exact, use_by, seed):
     rng = np.random.default_rng(seed)
-    kw = dict(direction=direction, tolerance=tolerance, allow_exact_matches=exact)
+    kw = {"direction": direction, "tolerance": tolerance, "allow_exact_matches": exact}
     if use_by:
         left = left.assign(key=rng.choice(["x", "y", "z"], len(left)))
         right = right.assign(key=rng.choice(["x", "y"], len(right)))
@@ -132,9 +171,13 @@ def test_merge_asof_by_hand():
 
 # ---- joins and align -----------------------------------------------------------------------
 
+
 @SETTINGS
-@given(left=gappy_frames(max_rows=30, columns=("a", "v")), right=gappy_frames(max_rows=30, columns=("b", "v")),
-       how=st.sampled_from(["inner", "left", "right", "outer"]))
+@given(
+    left=gappy_frames(max_rows=30, columns=("a", "v")),
+    right=gappy_frames(max_rows=30, columns=("b", "v")),
+    how=st.sampled_from(["inner", "left", "right", "outer"]),
+)
 def test_join_matches_pandas(left, right, how):
     expected = pd.merge(left, right, left_index=True, right_index=True, how=how)
     got = oddkit.join(left, right, how=how)
@@ -142,8 +185,11 @@ def test_join_matches_pandas(left, right, how):
 
 
 @SETTINGS
-@given(a=gappy_frames(unique=True, columns=("a",)), b=gappy_frames(unique=True, columns=("b",)),
-       how=st.sampled_from(["inner", "left", "outer"]))
+@given(
+    a=gappy_frames(unique=True, columns=("a",)),
+    b=gappy_frames(unique=True, columns=("b",)),
+    how=st.sampled_from(["inner", "left", "outer"]),
+)
 def test_align_matches_pandas(a, b, how):
     ea, eb = a.align(b, join=how, axis=0)
     ga, gb = oddkit.align(a, b, join=how)
@@ -153,9 +199,13 @@ def test_align_matches_pandas(a, b, how):
 
 # ---- gaps ----------------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(df=gappy_frames(unique=True), limit=st.sampled_from([None, 1, 2, 5]),
-       method=st.sampled_from(["ffill", "bfill", "linear", "time"]))
+@given(
+    df=gappy_frames(unique=True),
+    limit=st.sampled_from([None, 1, 2, 5]),
+    method=st.sampled_from(["ffill", "bfill", "linear", "time"]),
+)
 def test_fills_match_pandas(df, limit, method):
     if method in ("ffill", "bfill"):
         expected = getattr(df, method)(limit=limit)
@@ -178,6 +228,7 @@ def test_deduplicate_matches_pandas(df):
 
 # ---- containers ----------------------------------------------------------------------------
 
+
 def test_frame_round_trips_pandas_and_shares_float_columns():
     idx = pd.date_range("2024-01-01", periods=5, freq="h", tz="Europe/Berlin", unit="us")
     df = pd.DataFrame({"x": np.linspace(0, 1, 5), "n": np.arange(5)}, index=idx)
@@ -191,6 +242,7 @@ def test_frame_round_trips_pandas_and_shares_float_columns():
 
 
 # ---- readers and writers -------------------------------------------------------------------
+
 
 def _sample_frame():
     rng = np.random.default_rng(3)
@@ -223,7 +275,9 @@ def test_read_json_records_matches_pandas_read_json(tmp_path):
     df.to_json(path, orient="records")
     expected = pd.read_json(path, orient="records", convert_dates=False)
     got = oddkit.read_json(path).to_pandas()
-    np.testing.assert_array_equal(got.index.as_unit("ns").asi8, expected["timestamp"].to_numpy() * 1_000_000)
+    np.testing.assert_array_equal(
+        got.index.as_unit("ns").asi8, expected["timestamp"].to_numpy() * 1_000_000
+    )
     np.testing.assert_array_equal(got["temperature"].to_numpy(), expected["temperature"].to_numpy())
 
 
@@ -246,12 +300,18 @@ def test_csv_and_json_round_trips_with_pandas(tmp_path):
 
 
 @pytest.mark.skipif(not DATA.exists(), reason="../shared/data/iot is not present")
-@pytest.mark.parametrize("name", ["environ_MS83200MS_nowind_3m-10min.json", "traffic_raw_siemens_heavy-veh.json"])
+@pytest.mark.parametrize(
+    "name", ["environ_MS83200MS_nowind_3m-10min.json", "traffic_raw_siemens_heavy-veh.json"]
+)
 def test_iot_files_match_pandas(name):
     path = DATA / name
     # precise_float: pandas' fast parser is otherwise off by an ulp (0.3 -> 0.30000000000000004)
     expected = pd.read_json(path, orient="records", convert_dates=False, precise_float=True)
-    expected.index = pd.DatetimeIndex(pd.to_datetime(expected.pop("timestamp"), unit="ms")).as_unit("ns").rename("timestamp")
+    expected.index = (
+        pd.DatetimeIndex(pd.to_datetime(expected.pop("timestamp"), unit="ms"))
+        .as_unit("ns")
+        .rename("timestamp")
+    )
     expected = expected.sort_index(kind="stable")
     frame = oddkit.read_json(path)
     got = frame.to_pandas()
@@ -260,13 +320,14 @@ def test_iot_files_match_pandas(name):
     np.testing.assert_array_equal(got.to_numpy(dtype=float), expected.to_numpy(dtype=float))
     assert_same(frame.resample("1D").mean().to_pandas(), expected.resample("1D").mean())
     grid = expected.resample("1h").first().iloc[::5][[]].assign(k=1.0)
-    kw = dict(direction="nearest", tolerance=pd.Timedelta("20min"))
+    kw = {"direction": "nearest", "tolerance": pd.Timedelta("20min")}
     got_asof = oddkit.merge_asof(grid, expected, **kw)
     exp_asof = pd.merge_asof(grid, expected, left_index=True, right_index=True, **kw)
     assert_same(got_asof, exp_asof)
 
 
 # ---- bad input -----------------------------------------------------------------------------
+
 
 def _small():
     idx = pd.date_range("2024-01-01", periods=4, freq="min")
@@ -325,7 +386,9 @@ def test_bad_input_is_refused_naming_the_argument(tmp_path):
 
 
 def test_empty_frames():
-    empty = pd.DataFrame({"a": pd.Series([], dtype=float)}, index=pd.DatetimeIndex([], dtype="datetime64[ns]"))
+    empty = pd.DataFrame(
+        {"a": pd.Series([], dtype=float)}, index=pd.DatetimeIndex([], dtype="datetime64[ns]")
+    )
     got = oddkit.resample(empty, "1h").mean()
     assert len(got) == 0 and list(got.columns) == ["a"]
     assert len(oddkit.merge_asof(empty, _small())) == 0
