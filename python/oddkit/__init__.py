@@ -22,8 +22,26 @@ from .one_class_svm import OneClassSVM
 from . import stream
 from .stream import EWMAZScore, HalfSpaceTrees, QuantileBand, RandomCutForest, RunningZScore
 
-# Time series: windows, transforms and analysis
+# Time series: containers, readers, resampling, joins and gaps
 from .series import (
+    Frame,
+    Resampler,
+    Series,
+    align,
+    bfill,
+    deduplicate,
+    dropna,
+    ffill,
+    interpolate,
+    join,
+    merge_asof,
+    read_csv,
+    read_json,
+    resample,
+)
+
+# Time series: windows, transforms and analysis
+from .analysis import (
     acf,
     adfuller,
     ccf,
@@ -57,6 +75,20 @@ __all__ = [
     "RandomCutForest",
     "RunningZScore",
     # time series
+    "Frame",
+    "Resampler",
+    "Series",
+    "align",
+    "bfill",
+    "deduplicate",
+    "dropna",
+    "ffill",
+    "interpolate",
+    "join",
+    "merge_asof",
+    "read_csv",
+    "read_json",
+    "resample",
     "acf",
     "adfuller",
     "ccf",

@@ -1,336 +1,844 @@
-"""Time-series analysis with pandas' and statsmodels' names over oddkit's C++ kernels.
+"""Time-series containers and operations over oddkit's C++ series layer.
 
-Every function accepts a pandas Series/DataFrame (a DatetimeIndex is needed for time-based
-windows) or NumPy arrays, and returns the same kind: pandas in gives pandas out with the same
-index and names; NumPy in gives NumPy out of the same shape.
+A :class:`Frame` is a sorted int64-nanosecond time index (UTC) shared by named 1-D columns of
+float64 (NaN = missing), int64 or bool, each one contiguous NumPy array, so pandas and NumPy
+columns pass to the C++ kernels without a copy. :class:`Series` is one such column.
+
+Every function here also accepts a pandas DataFrame or Series (with a DatetimeIndex) and then
+returns the same kind it was given, with pandas' answers: ``oddkit.resample(df, "1D").mean()``
+equals ``df.resample("1D").mean()``.
 """
 
 from __future__ import annotations
 
-import numbers
-from collections import namedtuple
+import datetime as _dt
+from typing import Any
 
 import numpy as np
 
 from . import _core
 
-try:  # pandas is optional: only needed to pass or receive pandas objects
-    import pandas as pd
-except ImportError:  # pragma: no cover
-    pd = None
-
 __all__ = [
-    "Rolling", "rolling", "EWM", "ewm", "shift", "diff", "pct_change", "describe", "corr",
-    "acf", "ccf", "cross_correlation", "CrossCorrelation", "seasonal_decompose",
-    "DecomposeResult", "adfuller",
+    "Frame",
+    "Resampler",
+    "Series",
+    "align",
+    "bfill",
+    "deduplicate",
+    "dropna",
+    "ffill",
+    "interpolate",
+    "join",
+    "merge_asof",
+    "read_csv",
+    "read_json",
+    "resample",
 ]
+
+_AGGREGATIONS = ("mean", "sum", "min", "max", "first", "last", "count", "median", "std", "var")
+
+
+def _pandas():
+    import pandas as pd
+
+    return pd
 
 
 def _is_pandas(obj) -> bool:
-    return pd is not None and isinstance(obj, (pd.Series, pd.DataFrame))
+    mod = type(obj).__module__
+    return mod.startswith("pandas") and type(obj).__name__ in ("DataFrame", "Series")
 
 
-def _columns(obj):
-    """(columns x rows) float64 C-order array and a function rebuilding the caller's kind."""
-    if _is_pandas(obj):
-        if isinstance(obj, pd.Series):
-            values = obj.to_numpy(dtype=np.float64, na_value=np.nan)[None, :]
-
-            def rebuild(out):
-                return pd.Series(out[0], index=obj.index, name=obj.name)
+def _column_array(values, name) -> np.ndarray:
+    """A 1-D float64, int64 or bool array for a column (views where the dtype already fits)."""
+    pd = None
+    if hasattr(values, "dtype") and not isinstance(values, np.ndarray):
+        pd = _pandas()
+        dtype = values.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "fiub":
+            # nullable Int64/Float64/boolean: missing values become NaN
+            values = values.to_numpy(dtype="float64", na_value=np.nan)
         else:
-            values = np.ascontiguousarray(obj.to_numpy(dtype=np.float64, na_value=np.nan).T)
-
-            def rebuild(out):
-                return pd.DataFrame(out.T, index=obj.index, columns=obj.columns)
-        return np.ascontiguousarray(values), rebuild
-    arr = np.asarray(obj, dtype=np.float64)
-    if arr.ndim == 1:
-        return np.ascontiguousarray(arr[None, :]), lambda out: out[0]
-    if arr.ndim == 2:
-        return np.ascontiguousarray(arr.T), lambda out: np.ascontiguousarray(out.T)
-    raise ValueError(f"obj: expected a 1-D or 2-D array, a Series or a DataFrame, got {arr.ndim}-D")
-
-
-def _times_ns(times) -> np.ndarray:
-    """int64 nanoseconds since the epoch (UTC) from datetime64, a DatetimeIndex or int64."""
-    if pd is not None and isinstance(times, pd.DatetimeIndex):
-        return np.ascontiguousarray(times.as_unit("ns").asi8)
-    arr = np.asarray(times)
-    if np.issubdtype(arr.dtype, np.datetime64):
-        if np.isnat(arr).any():
-            raise ValueError("times: contains NaT")
-        return np.ascontiguousarray(arr.astype("datetime64[ns]").view(np.int64))
-    if np.issubdtype(arr.dtype, np.integer):
-        return np.ascontiguousarray(arr.astype(np.int64))
-    raise ValueError(f"times: expected datetime64 values or int64 nanoseconds, got dtype {arr.dtype}")
-
-
-def _window(window) -> tuple[str, int]:
-    if isinstance(window, bool):
-        raise ValueError("window: expected an int row count or a duration such as '1h'")
-    if isinstance(window, numbers.Integral):
-        if window < 1:
-            raise ValueError(f"window: a row-count window must be >= 1, got {window}")
-        return "rows", int(window)
-    if isinstance(window, str):
-        return "time", int(_core.parse_duration(window))
-    if pd is not None and isinstance(window, pd.Timedelta):
-        return "time", int(window.value)
-    if isinstance(window, np.timedelta64):
-        return "time", int(window.astype("timedelta64[ns]").astype(np.int64))
-    if hasattr(window, "total_seconds"):
-        return "time", int(round(window.total_seconds() * 1e9))
-    raise ValueError(f"window: expected an int row count or a duration such as '1h', got {window!r}")
-
-
-class Rolling:
-    """Rolling-window statistics of a Series, DataFrame or array (see ``oddkit.rolling``)."""
-
-    def __init__(self, obj, window, min_periods=None, center=False, closed=None, times=None):
-        self._columns, self._rebuild = _columns(obj)
-        self._kind, self._size = _window(window)
-        if min_periods is not None and (isinstance(min_periods, bool) or not isinstance(min_periods, numbers.Integral)):
-            raise ValueError(f"min_periods: expected an int or None, got {min_periods!r}")
-        self._min_periods = None if min_periods is None else int(min_periods)
-        self._center = bool(center)
-        self._closed = "right" if closed is None else closed
-        self._times = None
-        if self._kind == "time":
-            if times is None:
-                if _is_pandas(obj) and isinstance(obj.index, pd.DatetimeIndex):
-                    times = obj.index
-                else:
-                    raise ValueError("window: a time window needs a DatetimeIndex or the times= argument")
-            self._times = _times_ns(times)
-
-    def _run(self, stat, **extra):
-        out = _core.rolling(self._columns, self._times, self._kind, self._size, self._min_periods,
-                            self._closed, self._center, stat, **extra)
-        return self._rebuild(out)
-
-    def mean(self):
-        return self._run("mean")
-
-    def sum(self):
-        return self._run("sum")
-
-    def var(self, ddof=1):
-        return self._run("var", ddof=int(ddof))
-
-    def std(self, ddof=1):
-        return self._run("std", ddof=int(ddof))
-
-    def min(self):
-        return self._run("min")
-
-    def max(self):
-        return self._run("max")
-
-    def median(self):
-        return self._run("median")
-
-    def quantile(self, q, interpolation="linear"):
-        return self._run("quantile", q=float(q), interpolation=interpolation)
-
-    def count(self):
-        return self._run("count")
-
-
-def rolling(obj, window, min_periods=None, center=False, closed=None, *, times=None) -> Rolling:
-    """Rolling windows as ``obj.rolling(window, ...)`` in pandas.
-
-    window: an int (rows) or a duration ('1h', '15min', a Timedelta); time windows use the
-    DatetimeIndex of a pandas object or ``times`` (datetime64 or int64 ns) for arrays.
-    """
-    return Rolling(obj, window, min_periods=min_periods, center=center, closed=closed, times=times)
-
-
-class EWM:
-    """Exponentially weighted statistics (see ``oddkit.ewm``)."""
-
-    def __init__(self, obj, com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True,
-                 ignore_na=False):
-        given = [v is not None for v in (com, span, halflife, alpha)]
-        if sum(given) > 1:
-            raise ValueError("com, span, halflife, and alpha are mutually exclusive")
-        if not any(given):
-            raise ValueError("Must pass one of com, span, halflife, or alpha")
-        if com is not None:
-            if com < 0:
-                raise ValueError(f"com: must be >= 0, got {com}")
-            a = 1.0 / (1.0 + com)
-        elif span is not None:
-            if span < 1:
-                raise ValueError(f"span: must be >= 1, got {span}")
-            a = 2.0 / (span + 1.0)
-        elif halflife is not None:
-            if isinstance(halflife, str) or halflife <= 0:
-                raise ValueError(f"halflife: must be a positive number, got {halflife!r}")
-            a = 1.0 - np.exp(np.log(0.5) / halflife)
-        else:
-            if not 0 < alpha <= 1:
-                raise ValueError(f"alpha: must be in (0, 1], got {alpha}")
-            a = float(alpha)
-        if min_periods is None:
-            min_periods = 0
-        if min_periods < 0:
-            raise ValueError(f"min_periods: must be >= 0, got {min_periods}")
-        self._columns, self._rebuild = _columns(obj)
-        self._args = (float(a), bool(adjust), bool(ignore_na), int(min_periods))
-
-    def mean(self):
-        return self._rebuild(_core.ewm(self._columns, "mean", *self._args))
-
-    def var(self, bias=False):
-        return self._rebuild(_core.ewm(self._columns, "var", *self._args, bias=bool(bias)))
-
-    def std(self, bias=False):
-        return self._rebuild(_core.ewm(self._columns, "std", *self._args, bias=bool(bias)))
-
-
-def ewm(obj, com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True, ignore_na=False) -> EWM:
-    """Exponentially weighted windows as ``obj.ewm(...)`` in pandas (row-based decay)."""
-    return EWM(obj, com=com, span=span, halflife=halflife, alpha=alpha, min_periods=min_periods,
-               adjust=adjust, ignore_na=ignore_na)
-
-
-def _offset(obj, kind, periods):
-    if isinstance(periods, bool) or not isinstance(periods, numbers.Integral):
-        raise ValueError(f"periods: expected an int, got {periods!r}")
-    columns, rebuild = _columns(obj)
-    return rebuild(_core.offset_transform(columns, kind, int(periods)))
-
-
-def shift(obj, periods=1):
-    """Values ``periods`` rows earlier (later for negative periods), NaN where none."""
-    return _offset(obj, "shift", periods)
-
-
-def diff(obj, periods=1):
-    """``obj - shift(obj, periods)``."""
-    return _offset(obj, "diff", periods)
-
-
-def pct_change(obj, periods=1):
-    """``obj / shift(obj, periods) - 1`` without filling missing values (pandas 3)."""
-    return _offset(obj, "pct_change", periods)
-
-
-_DESCRIBE_INDEX = ["count", "mean", "std", "min", "25%", "50%", "75%", "max", "zeros"]
-
-
-def describe(obj):
-    """pandas' describe() of numeric data plus a count of exact zeros."""
-    columns, _ = _columns(obj)
-    table = _core.describe(columns)  # columns x 9
-    if _is_pandas(obj):
-        if isinstance(obj, pd.Series):
-            return pd.Series(table[0], index=_DESCRIBE_INDEX, name=obj.name)
-        return pd.DataFrame(table.T, index=_DESCRIBE_INDEX, columns=obj.columns)
-    arr = np.asarray(obj)
-    return table[0] if arr.ndim == 1 else np.ascontiguousarray(table.T)
-
-
-def corr(obj, method="pearson", min_periods=1):
-    """Pairwise-complete correlation matrix of the columns (pandas' DataFrame.corr)."""
-    if method not in ("pearson", "spearman"):
-        raise ValueError(f"method: expected 'pearson' or 'spearman', got {method!r}")
-    if min_periods is None:
-        min_periods = 1
-    if _is_pandas(obj):
-        frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
-        values = np.ascontiguousarray(frame.to_numpy(dtype=np.float64, na_value=np.nan))
-        result = _core.corr(values, method, int(min_periods))
-        return pd.DataFrame(result, index=frame.columns, columns=frame.columns)
-    values = np.asarray(obj, dtype=np.float64)
-    if values.ndim != 2:
-        raise ValueError(f"obj: expected a 2-D array (rows x columns), got {values.ndim}-D")
-    return _core.corr(np.ascontiguousarray(values), method, int(min_periods))
-
-
-def _vector(x, name):
-    arr = np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan) if _is_pandas(x) else x, dtype=np.float64)
-    if arr.ndim == 2 and 1 in arr.shape:
-        arr = arr.ravel()
+            values = values.to_numpy()
+    arr = np.asarray(values)
     if arr.ndim != 1:
-        raise ValueError(f"{name}: expected a 1-D series, got shape {arr.shape}")
-    return np.ascontiguousarray(arr)
+        raise ValueError(f"values: column {name!r} must be 1-D, got {arr.ndim}-D")
+    kind = arr.dtype.kind
+    if kind == "f":
+        return (
+            arr
+            if arr.dtype == np.float64 and arr.flags.c_contiguous
+            else np.ascontiguousarray(arr, np.float64)
+        )
+    if kind in "iu":
+        return np.ascontiguousarray(arr, np.int64)
+    if kind == "b":
+        return np.ascontiguousarray(arr, np.bool_)
+    raise ValueError(
+        f"column {name!r} has dtype {arr.dtype}; oddkit frames hold float64, int64 or bool columns"
+    )
 
 
-def acf(x, adjusted=False, nlags=None):
-    """Autocorrelations at lags 0..nlags, as statsmodels.tsa.stattools.acf (no confidence
-    intervals); nlags defaults to min(10 log10(n), n - 1)."""
-    v = _vector(x, "x")
-    if nlags is None:
-        nlags = min(int(10 * np.log10(max(v.size, 1))), v.size - 1)
-    return _core.acf(v, int(nlags), bool(adjusted))
+def _time_array(index, name="index") -> np.ndarray:
+    """int64 ns since the epoch (UTC) from a DatetimeIndex, datetime64 array or int64 array."""
+    pd = None
+    if hasattr(index, "tz") and getattr(index, "tz", None) is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    if hasattr(index, "as_unit"):
+        return np.ascontiguousarray(index.as_unit("ns").asi8)
+    arr = np.asarray(index)
+    if arr.dtype.kind == "M":
+        return np.ascontiguousarray(arr.astype("datetime64[ns]").view(np.int64))
+    if arr.dtype.kind in "iu":
+        return np.ascontiguousarray(arr, np.int64)
+    pd = _pandas()
+    try:
+        return np.ascontiguousarray(pd.DatetimeIndex(arr).as_unit("ns").asi8)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name}: expected timestamps (datetime64 or int64 ns), got {arr.dtype}"
+        ) from error
 
 
-def ccf(x, y, adjusted=True, nlags=None):
-    """Cross-correlations corr(x[t+k], y[t]) for k = 0..nlags-1, as statsmodels' ccf."""
-    vx, vy = _vector(x, "x"), _vector(y, "y")
-    if nlags is None:
-        nlags = vx.size
-    if nlags < 1:
-        raise ValueError(f"nlags: must be >= 1, got {nlags}")
-    _, values, _, _ = _core.cross_correlation(vx, vy, int(nlags) - 1, bool(adjusted))
-    return values[int(nlags) - 1:]
+def _duration_ns(value, name) -> int:
+    """ns of a Timedelta-like (pd.Timedelta, datetime.timedelta, np.timedelta64 or '5min')."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        raise ValueError(
+            f"{name}: expected a duration (pandas Timedelta, datetime.timedelta, numpy.timedelta64 or "
+            f"a string such as '5min'), got {type(value).__name__} {value!r}"
+        )
+    if isinstance(value, str):
+        value = _pandas().Timedelta(value)
+    if isinstance(value, _dt.timedelta) and not hasattr(value, "value"):
+        return (
+            value.days * 86_400_000_000_000
+            + value.seconds * 1_000_000_000
+            + value.microseconds * 1000
+        )
+    if isinstance(value, np.timedelta64):
+        return int(value.astype("timedelta64[ns]").astype(np.int64))
+    if hasattr(value, "value") and hasattr(value, "as_unit"):
+        return int(value.as_unit("ns").value)
+    raise ValueError(f"{name}: expected a duration, got {type(value).__name__}")
 
 
-CrossCorrelation = namedtuple("CrossCorrelation", ["lags", "values", "best_lag", "best_value"])
+class _IndexMeta:
+    """What to restore when turning results back into pandas: name, unit and zone of the index."""
+
+    def __init__(self, name=None, unit="ns", tz=None):
+        self.name, self.unit, self.tz = name, unit, tz
+
+    def to_index(self, times: np.ndarray):
+        pd = _pandas()
+        idx = pd.DatetimeIndex(times.view("datetime64[ns]"), name=self.name)
+        if self.unit != "ns":
+            idx = idx.as_unit(self.unit)
+        if self.tz is not None:
+            idx = idx.tz_localize("UTC").tz_convert(self.tz)
+        return idx
 
 
-def cross_correlation(x, y, max_lag, adjusted=True) -> CrossCorrelation:
-    """Cross-correlations at lags -max_lag..max_lag and the lag of the largest one. A positive
-    best lag means x follows y by that many rows."""
-    lags, values, best, best_value = _core.cross_correlation(_vector(x, "x"), _vector(y, "y"), int(max_lag),
-                                                             bool(adjusted))
-    return CrossCorrelation(lags, values, int(best), float(best_value))
+class Frame:
+    """Named columns sharing one sorted time index (int64 ns since the epoch, UTC)."""
 
+    def __init__(
+        self,
+        index=None,
+        data: dict | None = None,
+        *,
+        _meta: _IndexMeta | None = None,
+        _checked: bool = False,
+    ):
+        times = np.empty(0, np.int64) if index is None else _time_array(index)
+        if not _checked:
+            _core.check_sorted_times(times, "index")
+        self._times = times
+        self._columns: dict[Any, np.ndarray] = {}
+        self._meta = _meta or _IndexMeta()
+        for name, values in (data or {}).items():
+            arr = _column_array(values, name)
+            if len(arr) != len(times):
+                raise ValueError(
+                    f"values: column {name!r} has {len(arr)} rows but the index has {len(times)}"
+                )
+            self._columns[name] = arr
 
-class DecomposeResult:
-    """observed, trend, seasonal and resid, as statsmodels' DecomposeResult."""
+    # ---- pandas ----------------------------------------------------------------------------
+    @classmethod
+    def from_pandas(cls, df) -> Frame:
+        """A Frame over a pandas DataFrame (or Series) with a DatetimeIndex; columns are shared
+        without a copy when they are float64."""
+        pd = _pandas()
+        if isinstance(df, pd.Series):
+            df = df.to_frame(name=df.name if df.name is not None else 0)
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"df: expected a pandas DataFrame, got {type(df).__name__}")
+        if not isinstance(df.index, pd.DatetimeIndex):
+            raise ValueError(
+                f"df: the index must be a DatetimeIndex, got {type(df.index).__name__}; "
+                "use df.set_index(<time column>)"
+            )
+        if not df.columns.is_unique:
+            raise ValueError("df: column names must be unique")
+        meta = _IndexMeta(df.index.name, df.index.unit, df.index.tz)
+        data = {name: df[name] for name in df.columns}
+        return cls(df.index, data, _meta=meta)
 
-    def __init__(self, observed, trend, seasonal, resid):
-        self.observed, self.trend, self.seasonal, self.resid = observed, trend, seasonal, resid
+    def to_pandas(self):
+        """A pandas DataFrame indexed by time (tuple column names become a MultiIndex)."""
+        pd = _pandas()
+        index = self._meta.to_index(self._times)
+        columns = list(self._columns)
+        if columns and all(isinstance(c, tuple) for c in columns):
+            out = pd.DataFrame(dict(zip(range(len(columns)), self._columns.values())), index=index)
+            out.columns = pd.MultiIndex.from_tuples(columns)
+            return out
+        return pd.DataFrame(self._columns, index=index, columns=columns)
+
+    # ---- container ---------------------------------------------------------------------------
+    @property
+    def index(self) -> np.ndarray:
+        """The time index as datetime64[ns] (a view, no copy)."""
+        return self._times.view("datetime64[ns]")
 
     @property
-    def nobs(self):
-        return (len(self.observed),)
+    def times(self) -> np.ndarray:
+        """The time index as int64 ns since the epoch (UTC)."""
+        return self._times
+
+    @property
+    def columns(self) -> list:
+        return list(self._columns)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self._times), len(self._columns))
+
+    @property
+    def is_unique(self) -> bool:
+        return bool(len(self._times) < 2 or np.all(self._times[1:] != self._times[:-1]))
+
+    def __len__(self) -> int:
+        return len(self._times)
+
+    def __contains__(self, name) -> bool:
+        return name in self._columns
+
+    def __getitem__(self, name) -> Series:
+        if name not in self._columns:
+            raise KeyError(f"column: no column named {name!r}")
+        return Series(self._times, self._columns[name], name=name, _meta=self._meta, _checked=True)
+
+    def __setitem__(self, name, values) -> None:
+        arr = _column_array(values, name)
+        if len(arr) != len(self._times):
+            raise ValueError(
+                f"values: column {name!r} has {len(arr)} rows but the index has {len(self._times)}"
+            )
+        self._columns[name] = arr
+
+    def __repr__(self) -> str:
+        return (
+            f"oddkit.Frame({len(self)} rows x {len(self._columns)} columns: {list(self._columns)})"
+        )
+
+    def _like(self, times, columns: dict) -> Frame:
+        out = Frame.__new__(Frame)
+        out._times, out._columns, out._meta = times, dict(columns), self._meta
+        return out
+
+    # ---- operations (methods mirror the module functions) ---------------------------------------
+    def resample(
+        self, rule: str, closed=None, label=None, origin="start_day", offset=None, n_jobs=1
+    ) -> Resampler:
+        return Resampler(
+            self, rule, closed=closed, label=label, origin=origin, offset=offset, n_jobs=n_jobs
+        )
+
+    def ffill(self, limit=None) -> Frame:
+        return self._fill("ffill", limit)
+
+    def bfill(self, limit=None) -> Frame:
+        return self._fill("bfill", limit)
+
+    def interpolate(self, method="linear", limit=None) -> Frame:
+        if method not in ("linear", "time"):
+            raise ValueError(f"method: expected 'linear' or 'time', got {method!r}")
+        return self._fill(method, limit)
+
+    def _fill(self, method, limit) -> Frame:
+        limit = _limit(limit)
+        cols = {
+            name: (_core.fill(v, self._times, method, limit) if v.dtype.kind == "f" else v)
+            for name, v in self._columns.items()
+        }
+        return self._like(self._times, cols)
+
+    def dropna(self, how="any", subset=None) -> Frame:
+        if how not in ("any", "all"):
+            raise ValueError(f"how: expected 'any' or 'all', got {how!r}")
+        names = list(self._columns) if subset is None else list(subset)
+        for name in names:
+            if name not in self._columns:
+                raise ValueError(f"subset: no column named {name!r}")
+        masks = [np.isnan(self._columns[n]) for n in names if self._columns[n].dtype.kind == "f"]
+        if not names:
+            keep = np.ones(len(self), bool)
+        elif how == "any":
+            keep = ~np.logical_or.reduce(masks) if masks else np.ones(len(self), bool)
+        else:
+            keep = (
+                ~np.logical_and.reduce(masks)
+                if len(masks) == len(names)
+                else np.ones(len(self), bool)
+            )
+        return self._like(self._times[keep], {n: v[keep] for n, v in self._columns.items()})
+
+    def deduplicate(self, keep="first") -> Frame:
+        names = list(self._columns)
+        if not all(isinstance(n, str) for n in names):
+            raise ValueError("deduplicate: column names must be strings")
+        times, out_names, cols = _core.deduplicate(
+            self._times, names, list(self._columns.values()), keep
+        )
+        return self._like(times, dict(zip(out_names, cols)))
+
+    def to_json(
+        self, path, orient="records", time_column="timestamp", date_format="epoch", date_unit="ms"
+    ) -> None:
+        _core.write_json(
+            str(path),
+            self._times,
+            [str(n) for n in self._columns],
+            list(self._columns.values()),
+            orient,
+            time_column,
+            date_format,
+            date_unit,
+        )
+
+    def to_csv(
+        self, path, time_column="timestamp", sep=",", date_format="iso", date_unit="ms"
+    ) -> None:
+        if date_format not in ("iso", "epoch"):
+            raise ValueError(f"date_format: expected 'iso' or 'epoch', got {date_format!r}")
+        _core.write_csv(
+            str(path),
+            self._times,
+            [str(n) for n in self._columns],
+            list(self._columns.values()),
+            time_column,
+            sep,
+            date_format == "iso",
+            date_unit,
+        )
 
 
-def seasonal_decompose(x, model="additive", period=None):
-    """Classical decomposition as statsmodels.tsa.seasonal.seasonal_decompose (two-sided
-    moving average, no trend extrapolation)."""
-    if period is None:
-        raise ValueError("period: must be given (an int >= 2)")
-    if isinstance(period, bool) or not isinstance(period, numbers.Integral):
-        raise ValueError(f"period: expected an int, got {period!r}")
-    if model not in ("additive", "multiplicative", "add", "mul"):
-        raise ValueError(f"model: expected 'additive' or 'multiplicative', got {model!r}")
-    observed, trend, seasonal, resid = _core.seasonal_decompose(_vector(x, "x"), int(period), model)
-    if _is_pandas(x):
-        idx = x.index
-        return DecomposeResult(pd.Series(observed, index=idx, name=getattr(x, "name", None)),
-                               pd.Series(trend, index=idx, name="trend"),
-                               pd.Series(seasonal, index=idx, name="seasonal"),
-                               pd.Series(resid, index=idx, name="resid"))
-    return DecomposeResult(observed, trend, seasonal, resid)
+class Series:
+    """One column on a sorted time index."""
+
+    def __init__(self, index, values, name=None, *, _meta=None, _checked=False):
+        times = _time_array(index)
+        if not _checked:
+            _core.check_sorted_times(times, "index")
+        self._times = times
+        self.values = _column_array(values, name)
+        if len(self.values) != len(times):
+            raise ValueError(f"values: has {len(self.values)} rows but the index has {len(times)}")
+        self.name = name
+        self._meta = _meta or _IndexMeta()
+
+    @classmethod
+    def from_pandas(cls, s) -> Series:
+        frame = Frame.from_pandas(s)
+        return frame[frame.columns[0]]
+
+    def to_pandas(self):
+        return _pandas().Series(self.values, index=self._meta.to_index(self._times), name=self.name)
+
+    def to_frame(self) -> Frame:
+        return Frame(
+            self._times,
+            {self.name if self.name is not None else 0: self.values},
+            _meta=self._meta,
+            _checked=True,
+        )
+
+    @property
+    def index(self) -> np.ndarray:
+        return self._times.view("datetime64[ns]")
+
+    @property
+    def times(self) -> np.ndarray:
+        return self._times
+
+    def __len__(self) -> int:
+        return len(self._times)
+
+    def __repr__(self) -> str:
+        return f"oddkit.Series({self.name!r}, {len(self)} rows, {self.values.dtype})"
+
+    def _from_frame(self, frame: Frame) -> Series:
+        return Series(
+            frame._times,
+            next(iter(frame._columns.values())),
+            name=self.name,
+            _meta=self._meta,
+            _checked=True,
+        )
+
+    def resample(self, rule, **kwargs) -> Resampler:
+        return Resampler(self.to_frame(), rule, _series_name=self.name, _series=True, **kwargs)
+
+    def ffill(self, limit=None):
+        return self._from_frame(self.to_frame().ffill(limit))
+
+    def bfill(self, limit=None):
+        return self._from_frame(self.to_frame().bfill(limit))
+
+    def interpolate(self, method="linear", limit=None):
+        return self._from_frame(self.to_frame().interpolate(method, limit))
+
+    def dropna(self):
+        return self._from_frame(self.to_frame().dropna())
+
+    def deduplicate(self, keep="first"):
+        f = self.to_frame()
+        name = next(iter(f._columns))
+        renamed = f._like(f._times, {"value": f._columns[name]}).deduplicate(keep)
+        return Series(
+            renamed._times,
+            renamed._columns["value"],
+            name=self.name,
+            _meta=self._meta,
+            _checked=True,
+        )
 
 
-def adfuller(x, maxlag=None, regression="c", autolag="AIC"):
-    """Augmented Dickey-Fuller test with statsmodels' tuple:
-    (adf, pvalue, usedlag, nobs, critical_values, icbest), icbest only with autolag."""
-    if regression not in ("c", "ct", "n"):
-        raise ValueError(f"regression: expected 'c', 'ct' or 'n', got {regression!r}")
-    if autolag not in ("AIC", "BIC", None):
-        raise ValueError(f"autolag: expected 'AIC', 'BIC' or None, got {autolag!r}")
-    if maxlag is not None and (isinstance(maxlag, bool) or not isinstance(maxlag, numbers.Integral)):
-        raise ValueError(f"maxlag: expected an int or None, got {maxlag!r}")
-    stat, p, used, nobs, crit, icbest = _core.adfuller(_vector(x, "x"), None if maxlag is None else int(maxlag),
-                                                       regression, autolag or "none")
-    critical = {"1%": crit[0], "5%": crit[1], "10%": crit[2]}
-    if autolag is None:
-        return stat, p, int(used), int(nobs), critical
-    return stat, p, int(used), int(nobs), critical, icbest
+def _limit(limit):
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)):
+        raise ValueError(f"limit: expected a positive int or None, got {limit!r}")
+    if limit <= 0:
+        raise ValueError(f"limit: must be greater than 0, got {limit}")
+    return int(limit)
+
+
+class Resampler:
+    """frame.resample(rule, ...): call an aggregation (mean(), sum(), ..., agg({...}))."""
+
+    def __init__(
+        self,
+        frame: Frame,
+        rule,
+        closed=None,
+        label=None,
+        origin="start_day",
+        offset=None,
+        n_jobs=1,
+        _to_pandas=False,
+        _series=False,
+        _series_name=None,
+    ):
+        if not isinstance(rule, str):
+            raise ValueError(
+                f"rule: expected a string such as '15min' or '1D', got {type(rule).__name__}"
+            )
+        for arg, value in (("closed", closed), ("label", label)):
+            if value not in (None, "left", "right"):
+                raise ValueError(f"{arg}: expected 'left' or 'right', got {value!r}")
+        if isinstance(origin, str):
+            if origin not in ("epoch", "start", "start_day"):
+                raise ValueError(
+                    f"origin: expected 'epoch', 'start', 'start_day' or a timestamp, got {origin!r}"
+                )
+        else:
+            ts = _pandas().Timestamp(origin)
+            if ts.tz is not None:
+                ts = ts.tz_convert("UTC").tz_localize(None)
+            origin = int(ts.as_unit("ns").value)
+        self._frame, self._rule, self._closed, self._label = frame, rule, closed, label
+        self._origin, self._offset = origin, _duration_ns(offset, "offset") or 0
+        self._n_jobs, self._to_pandas, self._series, self._series_name = (
+            n_jobs,
+            _to_pandas,
+            _series,
+            _series_name,
+        )
+
+    def _run(self, specs: list[tuple[Any, str, float]]):
+        """specs: (column name, aggregation, q) -> output column names are decided by the caller."""
+        f = self._frame
+        names = list(f._columns)
+        positions = {n: i for i, n in enumerate(names)}
+        for col, _, _ in specs:
+            if col not in positions:
+                raise ValueError(f"column: no column named {col!r}")
+        labels, outs = _core.resample_columns(
+            f._times,
+            list(f._columns.values()),
+            [(positions[c], a, q) for c, a, q in specs],
+            self._rule,
+            self._closed,
+            self._label,
+            self._origin,
+            self._offset,
+            self._n_jobs,
+        )
+        return labels, outs
+
+    def _finish(self, labels, columns: dict):
+        out = Frame.__new__(Frame)
+        out._times, out._columns, out._meta = labels, columns, self._frame._meta
+        if self._series:
+            series = Series(
+                labels,
+                next(iter(columns.values())),
+                name=self._series_name,
+                _meta=out._meta,
+                _checked=True,
+            )
+            return series.to_pandas() if self._to_pandas else series
+        return out.to_pandas() if self._to_pandas else out
+
+    def _same_for_all(self, agg: str, q: float = 0.5):
+        names = list(self._frame._columns)
+        labels, outs = self._run([(n, agg, q) for n in names])
+        return self._finish(labels, dict(zip(names, outs)))
+
+    def mean(self):
+        return self._same_for_all("mean")
+
+    def sum(self):
+        return self._same_for_all("sum")
+
+    def min(self):
+        return self._same_for_all("min")
+
+    def max(self):
+        return self._same_for_all("max")
+
+    def first(self):
+        return self._same_for_all("first")
+
+    def last(self):
+        return self._same_for_all("last")
+
+    def count(self):
+        return self._same_for_all("count")
+
+    def median(self):
+        return self._same_for_all("median")
+
+    def std(self, ddof=1):
+        if ddof != 1:
+            raise ValueError(f"ddof: only ddof=1 is supported, got {ddof}")
+        return self._same_for_all("std")
+
+    def var(self, ddof=1):
+        if ddof != 1:
+            raise ValueError(f"ddof: only ddof=1 is supported, got {ddof}")
+        return self._same_for_all("var")
+
+    def quantile(self, q=0.5):
+        if (
+            isinstance(q, bool)
+            or not isinstance(q, (int, float, np.floating, np.integer))
+            or not 0 <= q <= 1
+        ):
+            raise ValueError(f"q: expected a number in [0, 1], got {q!r}")
+        return self._same_for_all("quantile", float(q))
+
+    def agg(self, func):
+        """pandas' vocabulary: "mean"; ["mean", "max"] (columns (name, agg)); {"a": "mean",
+        "b": ["min", "max"]} (a str keeps the column name, a list gives (name, agg) columns)."""
+        names = list(self._frame._columns)
+
+        def check(agg):
+            if not isinstance(agg, str) or agg not in _AGGREGATIONS:
+                raise ValueError(
+                    f"aggregation: unknown {agg!r} (expected one of {', '.join(_AGGREGATIONS)})"
+                )
+            return agg
+
+        outputs, specs = [], []
+        if isinstance(func, str):
+            return self._same_for_all(check(func))
+        if isinstance(func, (list, tuple)):
+            for n in names:
+                for a in func:
+                    specs.append((n, check(a), 0.5))
+                    outputs.append((n, a))
+        elif isinstance(func, dict):
+            for n, aggs in func.items():
+                if n not in self._frame._columns:
+                    raise ValueError(f"column: no column named {n!r}")
+                if isinstance(aggs, str):
+                    specs.append((n, check(aggs), 0.5))
+                    outputs.append(n)
+                else:
+                    for a in aggs:
+                        specs.append((n, check(a), 0.5))
+                        outputs.append((n, a))
+            if any(isinstance(o, tuple) for o in outputs):
+                outputs = [
+                    o if isinstance(o, tuple) else (o, specs[i][1]) for i, o in enumerate(outputs)
+                ]
+        else:
+            raise ValueError(f"func: expected a str, a list or a dict, got {type(func).__name__}")
+        if self._series and isinstance(func, (list, tuple)):
+            outputs = [a for _, a in outputs]
+            self._series = False
+        labels, outs = self._run(specs)
+        return self._finish(labels, dict(zip(outputs, outs)))
+
+    aggregate = agg
+
+
+# ---- module-level functions: accept Frame/Series or pandas, return the same kind -----------------
+
+
+def _as_frame(obj, name="frame"):
+    """(Frame, to_pandas flag, is_series, series name)."""
+    if isinstance(obj, Frame):
+        return obj, False, False, None
+    if isinstance(obj, Series):
+        return obj.to_frame(), False, True, obj.name
+    if _is_pandas(obj):
+        pd = _pandas()
+        if isinstance(obj, pd.Series):
+            return Frame.from_pandas(obj.to_frame(name=0)), True, True, obj.name
+        return Frame.from_pandas(obj), True, False, None
+    raise ValueError(
+        f"{name}: expected an oddkit Frame or Series or a pandas DataFrame or Series, "
+        f"got {type(obj).__name__}"
+    )
+
+
+def _give_back(frame: Frame, to_pandas: bool, is_series: bool, series_name):
+    if is_series:
+        values = next(iter(frame._columns.values()))
+        s = Series(frame._times, values, name=series_name, _meta=frame._meta, _checked=True)
+        return s.to_pandas() if to_pandas else s
+    return frame.to_pandas() if to_pandas else frame
+
+
+def resample(
+    obj, rule, closed=None, label=None, origin="start_day", offset=None, n_jobs=1
+) -> Resampler:
+    """pandas' obj.resample(rule, closed, label, origin, offset); aggregate with .mean(), .agg(...)."""
+    frame, to_pd, is_series, name = _as_frame(obj, "obj")
+    return Resampler(
+        frame,
+        rule,
+        closed=closed,
+        label=label,
+        origin=origin,
+        offset=offset,
+        n_jobs=n_jobs,
+        _to_pandas=to_pd,
+        _series=is_series,
+        _series_name=name,
+    )
+
+
+def ffill(obj, limit=None):
+    f, pd_, s, n = _as_frame(obj, "obj")
+    return _give_back(f.ffill(limit), pd_, s, n)
+
+
+def bfill(obj, limit=None):
+    f, pd_, s, n = _as_frame(obj, "obj")
+    return _give_back(f.bfill(limit), pd_, s, n)
+
+
+def interpolate(obj, method="linear", limit=None):
+    f, pd_, s, n = _as_frame(obj, "obj")
+    return _give_back(f.interpolate(method, limit), pd_, s, n)
+
+
+def dropna(obj, how="any", subset=None):
+    f, pd_, s, n = _as_frame(obj, "obj")
+    return _give_back(f.dropna(how, subset), pd_, s, n)
+
+
+def deduplicate(obj, keep="first"):
+    """One row per timestamp: keep="first", "last", or "mean" (average each column)."""
+    f, pd_, s, n = _as_frame(obj, "obj")
+    if s:
+        only = next(iter(f._columns))
+        f = f._like(f._times, {"value": f._columns[only]})
+    return _give_back(f.deduplicate(keep), pd_, s, n)
+
+
+def _take_all(frame: Frame, rows: np.ndarray, skip=()) -> dict:
+    return {n: _core.take(v, rows) for n, v in frame._columns.items() if n not in skip}
+
+
+def _side_frame(df, side) -> Frame:
+    try:
+        return Frame.from_pandas(df)
+    except ValueError as error:
+        raise ValueError(f"{side}: {error}") from None
+
+
+def _pandas_on(df, on, side):
+    """A pandas frame with its `on` column moved into the index (or as it is when on is None)."""
+    if on is None:
+        return df
+    if on not in df.columns:
+        raise ValueError(f"on: no column {on!r} in {side}")
+    return df.set_index(on)
+
+
+def merge_asof(
+    left,
+    right,
+    on=None,
+    by=None,
+    direction="backward",
+    tolerance=None,
+    allow_exact_matches=True,
+    suffixes=("_x", "_y"),
+):
+    """pandas.merge_asof on time: for each left row the right row nearest in `direction`.
+
+    Frames match on their time index; pandas DataFrames on the column `on` (or their index when
+    on is None). `by` names a key column in both (any dtype for pandas: keys are factorized).
+    `tolerance` is a duration (pd.Timedelta, datetime.timedelta, numpy.timedelta64 or '5min').
+    """
+    if direction not in ("backward", "forward", "nearest"):
+        raise ValueError(
+            f"direction: expected 'backward', 'forward' or 'nearest', got {direction!r}"
+        )
+    if not isinstance(allow_exact_matches, (bool, np.bool_)):
+        raise ValueError(f"allow_exact_matches: expected a bool, got {allow_exact_matches!r}")
+    tol = _duration_ns(tolerance, "tolerance")
+    if tol is not None and tol < 0:
+        raise ValueError(f"tolerance: must be a non-negative duration, got {tolerance!r}")
+    to_pandas = _is_pandas(left)
+    if to_pandas != _is_pandas(right):
+        raise ValueError("right: pass both frames as pandas DataFrames or both as oddkit Frames")
+    left_by_values = None
+    if to_pandas:
+        pd = _pandas()
+        lp, rp = _pandas_on(left, on, "left"), _pandas_on(right, on, "right")
+        if by is not None:
+            for side, df in (("left", lp), ("right", rp)):
+                if by not in df.columns:
+                    raise ValueError(f"by: no column {by!r} in {side}")
+            codes, _ = pd.factorize(
+                pd.concat([lp[by], rp[by]], ignore_index=True), use_na_sentinel=True
+            )
+            left_codes, right_codes = (
+                codes[: len(lp)].astype(np.int64),
+                codes[len(lp) :].astype(np.int64),
+            )
+            left_by_values = lp[by]
+            lp, rp = lp.drop(columns=[by]), rp.drop(columns=[by])
+        lf, rf = _side_frame(lp, "left"), _side_frame(rp, "right")
+    else:
+        lf, rf = _as_frame(left, "left")[0], _as_frame(right, "right")[0]
+        if by is not None:
+            for side, f in (("left", lf), ("right", rf)):
+                if by not in f._columns:
+                    raise ValueError(f"by: no column {by!r} in {side}")
+                if f._columns[by].dtype.kind not in "iub":
+                    raise ValueError(
+                        f"by: column {by!r} of {side} must hold integer keys in an oddkit Frame"
+                    )
+            left_codes = np.ascontiguousarray(lf._columns[by], np.int64)
+            right_codes = np.ascontiguousarray(rf._columns[by], np.int64)
+    rows = _core.asof_indexer(
+        lf._times,
+        rf._times,
+        direction,
+        tol,
+        bool(allow_exact_matches),
+        left_codes if by is not None else None,
+        right_codes if by is not None else None,
+    )
+    lcols = dict(lf._columns)
+    rcols = _take_all(rf, rows, skip=(by,) if by is not None and not to_pandas else ())
+    out = {}
+    for n, v in lcols.items():
+        out[(f"{n}{suffixes[0]}" if n in rcols and n != by else n)] = v
+    for n, v in rcols.items():
+        out[(f"{n}{suffixes[1]}" if n in lcols else n)] = v
+    result = lf._like(lf._times, out)
+    if not to_pandas:
+        return result
+    df = result.to_pandas()
+    if by is not None:
+        df[by] = left_by_values.to_numpy()
+    if on is not None:
+        df = df.reset_index()
+    # pandas' column order: the left frame's columns as they were, then the right's new ones
+    clash = set(lp.columns) & set(rp.columns)
+    left_names = [f"{n}{suffixes[0]}" if n in clash else n for n in left.columns]
+    df = df[left_names + [c for c in df.columns if c not in left_names]]
+    return df
+
+
+def join(left, right, how="outer", suffixes=("_x", "_y")):
+    """Exact join on the time index: pandas.merge(left, right, left_index=True, right_index=True,
+    how=how, suffixes=suffixes). Equal timestamps pair up as a cartesian product."""
+    if how not in ("inner", "left", "right", "outer"):
+        raise ValueError(f"how: expected 'inner', 'left', 'right' or 'outer', got {how!r}")
+    lf, to_pd, _, _ = _as_frame(left, "left")
+    rf = _as_frame(right, "right")[0]
+    times, li, ri = _core.join_indexers(lf._times, rf._times, how)
+    lcols, rcols = _take_all(lf, li), _take_all(rf, ri)
+    out = {}
+    for n, v in lcols.items():
+        out[f"{n}{suffixes[0]}" if n in rcols else n] = v
+    for n, v in rcols.items():
+        out[f"{n}{suffixes[1]}" if n in lcols else n] = v
+    result = lf._like(times, out)
+    return result.to_pandas() if to_pd else result
+
+
+def align(*frames, join="outer"):
+    """Every frame reindexed onto one grid: the union ('outer') or intersection ('inner') of their
+    indexes, or the first frame's ('left'). Indexes must be unique. Returns a list."""
+    if join not in ("inner", "left", "outer"):
+        raise ValueError(f"join: expected 'inner', 'left' or 'outer', got {join!r}")
+    if not frames:
+        raise ValueError("frames: at least one frame is needed")
+    wrapped = [_as_frame(f, f"frames[{i}]") for i, f in enumerate(frames)]
+    for i, (f, *_rest) in enumerate(wrapped):
+        if not f.is_unique:
+            raise ValueError(f"frames[{i}]: index: duplicate timestamps; deduplicate first")
+    grid = wrapped[0][0]._times
+    if join != "left":
+        for f, *_rest in wrapped[1:]:
+            grid = _core.join_indexers(grid, f._times, join)[0]
+    out = []
+    for f, to_pd, is_series, name in wrapped:
+        _, _gi, fi = _core.join_indexers(grid, f._times, "left")
+        g = f._like(grid, _take_all(f, fi))
+        out.append(_give_back(g, to_pd, is_series, name))
+    return out
+
+
+def _from_arrays(times, names, cols) -> Frame:
+    out = Frame.__new__(Frame)
+    out._times, out._columns, out._meta = times, dict(zip(names, cols)), _IndexMeta()
+    return out
+
+
+def read_json(path, orient="records", time_column="timestamp", date_unit="ms") -> Frame:
+    """A Frame from JSON written by pandas' to_json(orient=...); rows sorted by time.
+    Epoch numbers are in `date_unit` (pandas' default 'ms'); ISO 8601 strings also work."""
+    frame = _from_arrays(*_core.read_json(str(path), orient, time_column, date_unit))
+    frame._meta = _IndexMeta(time_column if orient in ("records",) else None)
+    return frame
+
+
+def read_csv(path, time_column=None, sep=",", date_unit="ms") -> Frame:
+    """A Frame from CSV with a timestamp column (default: the first), as pandas' to_csv writes it."""
+    frame = _from_arrays(*_core.read_csv(str(path), time_column or "", sep, date_unit))
+    return frame

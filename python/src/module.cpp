@@ -25,6 +25,7 @@ void register_isolation_forest(py::module_ &m);
 void register_stream(py::module_ &m);
 void register_analysis(py::module_ &m);
 void register_one_class_svm(py::module_ &m);
+void register_series(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -55,4 +56,5 @@ PYBIND11_MODULE(_core, m) {
     oddkit::python::register_stream(m);
     oddkit::python::register_analysis(m);
     oddkit::python::register_one_class_svm(m);
+    oddkit::python::register_series(m);
 }
