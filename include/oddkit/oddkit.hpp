@@ -12,3 +12,9 @@
 
 #include "oddkit/detect/detector.hpp"
 #include "oddkit/detect/isolation_forest.hpp"
+
+#include "oddkit/metrics/classification_scores.hpp"
+#include "oddkit/metrics/precision_recall_curve.hpp"
+#include "oddkit/metrics/roc_curve.hpp"
+#include "oddkit/metrics/threshold_counts.hpp"
+#include "oddkit/metrics/time_series_split.hpp"

@@ -14,7 +14,10 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
+from . import metrics, model_selection
+from .model_selection import TimeSeriesSplit
 
 __version__ = _core.__version__
 
 __all__ = ["FormatError", "IsolationForest", "__version__"]
+__all__ += ["TimeSeriesSplit", "metrics", "model_selection"]

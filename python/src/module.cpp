@@ -22,6 +22,7 @@ Json document_from_bytes(const py::bytes &bytes) {
 }
 
 void register_isolation_forest(py::module_ &m);
+void register_metrics(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -49,4 +50,5 @@ PYBIND11_MODULE(_core, m) {
         "The JSON text of a model document given in any encoding (for inspection).");
 
     oddkit::python::register_isolation_forest(m);
+    oddkit::python::register_metrics(m);
 }
