@@ -18,3 +18,7 @@
 #include "oddkit/metrics/roc_curve.hpp"
 #include "oddkit/metrics/threshold_counts.hpp"
 #include "oddkit/metrics/time_series_split.hpp"
+
+#include "oddkit/learn/feature_binning.hpp"
+#include "oddkit/learn/forest_params.hpp"
+#include "oddkit/learn/random_forest.hpp"
