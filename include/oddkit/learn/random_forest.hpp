@@ -62,6 +62,14 @@ class ForestEnsemble {
     /// True when some training row was in every bootstrap, so has no out-of-bag prediction.
     bool oob_incomplete() const noexcept { return oob_incomplete_; }
     const std::vector<std::string> &feature_names() const noexcept { return feature_names_; }
+    /// Optional display names of the classes (e.g. the Python layer's string labels), saved with
+    /// the model; empty or one per class.
+    const std::vector<std::string> &class_names() const noexcept { return class_names_; }
+    void set_class_names(std::vector<std::string> names) {
+        require(names.empty() || names.size() == classes_.size(), "class_names", "has ", names.size(),
+                " names for ", classes_.size(), " classes");
+        class_names_ = std::move(names);
+    }
     void set_feature_names(std::vector<std::string> names) {
         require(names.empty() || !is_fitted() || names.size() == n_features_, "feature_names", "has ",
                 names.size(), " names for ", n_features_, " features");
@@ -90,6 +98,7 @@ class ForestEnsemble {
         state["feature_importances"] = importances_;
         state["oob_score"] = oob_score_ ? Json(*oob_score_) : Json(nullptr);
         state["feature_names"] = feature_names_;
+        state["class_names"] = class_names_;
         return make_document(name(), format_version, params_.to_json(), std::move(state));
     }
 
@@ -305,6 +314,10 @@ class ForestEnsemble {
         if (oob.is_number()) oob_score_ = oob.get<double>();
         else if (!oob.is_null()) throw FormatError("model document: oob_score must be a number or null");
         feature_names_ = document_get<std::vector<std::string>>(s, "feature_names");
+        class_names_ = document_get<std::vector<std::string>>(s, "class_names");
+        if (!class_names_.empty() && class_names_.size() != classes_.size()) {
+            throw FormatError("model document: class_names does not match classes");
+        }
         if (threshold.size() != feature.size() || threshold.size() != left.size()) {
             throw FormatError("model document: node arrays of different lengths");
         }
@@ -376,6 +389,7 @@ class ForestEnsemble {
     std::vector<double> oob_prediction_;
     bool oob_incomplete_ = false;
     std::vector<std::string> feature_names_;
+    std::vector<std::string> class_names_;
 
     /// Checks X, y and sample_weight for fit; returns the weights (ones when none given).
     std::vector<double> check_fit_input(const MatrixView &X, VectorView y, VectorView sample_weight) const {
@@ -511,6 +525,7 @@ class RandomForestClassifier : public detail::ForestEnsemble {
             for (std::size_t i = 0; i < w.size(); ++i) w[i] *= cw[static_cast<std::size_t>(label[i])];
         }
         classes_ = std::move(classes);
+        class_names_.clear();
         fit_encoded(X, label, y, w, cw);
     }
 
