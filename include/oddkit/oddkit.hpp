@@ -22,3 +22,4 @@
 #include "oddkit/learn/feature_binning.hpp"
 #include "oddkit/learn/forest_params.hpp"
 #include "oddkit/learn/random_forest.hpp"
+#include "oddkit/learn/permutation_importance.hpp"

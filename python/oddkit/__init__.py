@@ -17,9 +17,10 @@ from .isolation_forest import IsolationForest
 from . import metrics, model_selection
 from .model_selection import TimeSeriesSplit
 from .random_forest import RandomForestClassifier, RandomForestRegressor
+from .inspection import permutation_importance
 
 __version__ = _core.__version__
 
 __all__ = ["FormatError", "IsolationForest", "__version__"]
 __all__ += ["TimeSeriesSplit", "metrics", "model_selection"]
-__all__ += ["RandomForestClassifier", "RandomForestRegressor"]
+__all__ += ["RandomForestClassifier", "RandomForestRegressor", "permutation_importance"]

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "numpy_view.hpp"
+#include "oddkit/learn/permutation_importance.hpp"
 #include "oddkit/learn/random_forest.hpp"
 
 namespace oddkit::python {
@@ -146,6 +147,16 @@ template <class Forest, class Cls> void add_common(Cls &cls) {
 } // namespace
 
 void register_forest(py::module_ &m) {
+    m.def(
+        "_permutation",
+        [](std::size_t n, std::uint64_t random_state, std::uint64_t stream) {
+            const auto order = permutation_for(n, random_state, stream);
+            py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n));
+            std::copy(order.begin(), order.end(), out.mutable_data());
+            return out;
+        },
+        py::arg("n"), py::arg("random_state"), py::arg("stream"),
+        "The row order oddkit::permutation_importance uses for (feature j, repeat r): stream = j * n_repeats + r.");
     py::class_<RandomForestClassifier> classifier(m, "RandomForestClassifier");
     classifier.def(py::init([](const py::kwargs &kw) { return RandomForestClassifier(make_params(kw)); }))
         .def(
