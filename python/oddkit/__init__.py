@@ -14,7 +14,7 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
-from . import metrics, model_selection
+from . import metrics, model_selection, plot
 from .model_selection import TimeSeriesSplit
 from .random_forest import RandomForestClassifier, RandomForestRegressor
 from .inspection import permutation_importance
@@ -23,4 +23,4 @@ __version__ = _core.__version__
 
 __all__ = ["FormatError", "IsolationForest", "__version__"]
 __all__ += ["TimeSeriesSplit", "metrics", "model_selection"]
-__all__ += ["RandomForestClassifier", "RandomForestRegressor", "permutation_importance"]
+__all__ += ["RandomForestClassifier", "RandomForestRegressor", "permutation_importance", "plot"]
