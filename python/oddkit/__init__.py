@@ -18,6 +18,12 @@ from ._core import FormatError
 from .isolation_forest import IsolationForest
 from .one_class_svm import OneClassSVM
 
+# Supervised learning, metrics, model selection and plots
+from . import metrics, model_selection, plot
+from .inspection import permutation_importance
+from .model_selection import TimeSeriesSplit
+from .random_forest import RandomForestClassifier, RandomForestRegressor
+
 # Streaming
 from . import stream
 from .stream import EWMAZScore, HalfSpaceTrees, QuantileBand, RandomCutForest, RunningZScore
@@ -67,6 +73,14 @@ __all__ = [
     # detectors
     "IsolationForest",
     "OneClassSVM",
+    # learning
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+    "TimeSeriesSplit",
+    "metrics",
+    "model_selection",
+    "permutation_importance",
+    "plot",
     # streaming
     "stream",
     "EWMAZScore",

@@ -26,6 +26,8 @@ void register_stream(py::module_ &m);
 void register_analysis(py::module_ &m);
 void register_one_class_svm(py::module_ &m);
 void register_series(py::module_ &m);
+void register_metrics(py::module_ &m);
+void register_forest(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -57,4 +59,6 @@ PYBIND11_MODULE(_core, m) {
     oddkit::python::register_analysis(m);
     oddkit::python::register_one_class_svm(m);
     oddkit::python::register_series(m);
+    oddkit::python::register_metrics(m);
+    oddkit::python::register_forest(m);
 }

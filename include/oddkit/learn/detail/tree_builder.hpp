@@ -1,0 +1,460 @@
+#pragma once
+/// Grows one CART tree of a random forest (internal).
+///
+/// Node statistics are S doubles: the weight of each class (classification, S = k) or
+/// (weight, sum w*y, sum w*y^2) (regression, S = 3). A node with more than `exact_rows` rows
+/// finds its split from per-bin histograms of the pre-binned codes (one pass over its rows per
+/// candidate feature); a smaller node sorts its raw values and tries every boundary between
+/// distinct values, which is both cheaper there and exact. Rows are kept in one index array,
+/// stably partitioned node by node, so each node's rows stay in ascending order (cache-friendly
+/// gathers from the column-major codes). Depth-first growth, or best-first when max_leaf_nodes
+/// is set, as scikit-learn.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "oddkit/core/matrix_view.hpp"
+#include "oddkit/core/random.hpp"
+#include "oddkit/learn/feature_binning.hpp"
+#include "oddkit/learn/forest_params.hpp"
+
+namespace oddkit {
+
+/// One node of a forest tree (16 bytes). Split: x[feature] <= threshold goes to `left` (index
+/// inside the tree), otherwise to left + 1. Leaf: feature == -1 and `left` is the leaf's row in
+/// the forest's leaf-value table.
+struct ForestNode {
+    double threshold;
+    std::int32_t feature;
+    std::int32_t left;
+};
+
+namespace detail {
+
+/// What every tree of one fit shares (read-only while trees grow).
+struct TreeProblem {
+    MatrixView X;
+    const BinnedFeatures *bins = nullptr;
+    bool classification = true;
+    Criterion criterion = Criterion::gini;
+    std::size_t n_classes = 0;          ///< classification only
+    const std::int32_t *label = nullptr; ///< class index per row (classification)
+    const double *target = nullptr;      ///< y per row (regression)
+    std::size_t max_features = 1;
+    int max_depth = std::numeric_limits<int>::max();
+    std::size_t min_samples_split = 2;
+    std::size_t min_samples_leaf = 1;
+    double min_weight_leaf = 0.0;
+    std::size_t max_leaf_nodes = 0; ///< 0 = unlimited (depth-first growth)
+    double min_impurity_decrease = 0.0;
+    std::size_t exact_rows = 256;
+
+    std::size_t stats_size() const noexcept { return classification ? n_classes : 3; }
+};
+
+struct GrownTree {
+    std::vector<ForestNode> nodes;
+    std::vector<double> leaf_values; ///< per leaf: k probabilities, or 1 mean
+    std::vector<double> importances; ///< unnormalised weighted impurity decrease per feature
+};
+
+inline double xlogx(double x) noexcept { return x > 0.0 ? x * std::log(x) : 0.0; }
+
+class TreeBuilder {
+  public:
+    TreeBuilder(const TreeProblem &problem, Random &rng, const double *weight)
+        : p_(problem), rng_(rng), w_(weight), S_(problem.stats_size()) {}
+
+    /// Grows the tree on `rows` (distinct rows of weight > 0, ascending).
+    GrownTree grow(std::vector<std::uint32_t> rows) {
+        rows_ = std::move(rows);
+        scratch_.resize(rows_.size());
+        const std::size_t d = p_.X.cols();
+        tree_.importances.assign(d, 0.0);
+        feature_order_.resize(d);
+        for (std::size_t j = 0; j < d; ++j) {
+            feature_order_[j] = static_cast<std::uint32_t>(j);
+        }
+        Candidate root;
+        root.node = 0;
+        root.begin = 0;
+        root.end = static_cast<std::uint32_t>(rows_.size());
+        root.depth = 0;
+        root.stats.assign(S_, 0.0);
+        for (auto r : rows_) {
+            add_row(root.stats.data(), r);
+        }
+        total_weight_ = weight_of(root.stats.data());
+        tree_.nodes.push_back({0.0, -1, 0});
+        if (p_.max_leaf_nodes == 0) {
+            grow_depth_first(std::move(root));
+        } else {
+            grow_best_first(std::move(root));
+        }
+        return std::move(tree_);
+    }
+
+  private:
+    struct Split {
+        int feature = -1;
+        double threshold = 0.0;
+        int bin = -1; ///< >= 0: partition by code <= bin; -1: by raw value <= threshold
+        double proxy = -std::numeric_limits<double>::infinity();
+        std::vector<double> left_stats;
+        std::uint32_t left_count = 0;
+    };
+    struct Candidate {
+        std::size_t node = 0;
+        std::uint32_t begin = 0, end = 0;
+        int depth = 0;
+        std::vector<double> stats;
+        Split split;
+        double improvement = 0.0;
+        bool splittable = false;
+        std::size_t order = 0;
+    };
+
+    // Statistics ------------------------------------------------------------------------------
+
+    void add_row(double *s, std::uint32_t r) const noexcept {
+        const double w = w_[r];
+        if (p_.classification) {
+            s[p_.label[r]] += w;
+        } else {
+            const double y = p_.target[r];
+            s[0] += w;
+            s[1] += w * y;
+            s[2] += w * y * y;
+        }
+    }
+    double weight_of(const double *s) const noexcept {
+        if (!p_.classification) return s[0];
+        double w = 0.0;
+        for (std::size_t k = 0; k < S_; ++k) w += s[k];
+        return w;
+    }
+    double impurity(const double *s) const noexcept {
+        const double w = weight_of(s);
+        if (w <= 0.0) return 0.0;
+        if (!p_.classification) {
+            const double mean = s[1] / w;
+            return std::max(0.0, s[2] / w - mean * mean);
+        }
+        double v = 0.0;
+        if (p_.criterion == Criterion::entropy) {
+            for (std::size_t k = 0; k < S_; ++k) {
+                if (s[k] > 0.0) {
+                    const double q = s[k] / w;
+                    v -= q * std::log2(q);
+                }
+            }
+            return v;
+        }
+        for (std::size_t k = 0; k < S_; ++k) {
+            const double q = s[k] / w;
+            v += q * q;
+        }
+        return 1.0 - v;
+    }
+    /// A quantity that increases as the children's weighted impurity decreases (cheap to
+    /// evaluate at every candidate threshold).
+    double proxy(const double *l, const double *r) const noexcept {
+        if (!p_.classification) {
+            return l[1] * l[1] / l[0] + r[1] * r[1] / r[0];
+        }
+        double wl = 0.0, wr = 0.0;
+        if (p_.criterion == Criterion::entropy) {
+            double v = 0.0;
+            for (std::size_t k = 0; k < S_; ++k) {
+                v += xlogx(l[k]) + xlogx(r[k]);
+                wl += l[k];
+                wr += r[k];
+            }
+            return v - xlogx(wl) - xlogx(wr);
+        }
+        double sl = 0.0, sr = 0.0;
+        for (std::size_t k = 0; k < S_; ++k) {
+            sl += l[k] * l[k];
+            sr += r[k] * r[k];
+            wl += l[k];
+            wr += r[k];
+        }
+        return sl / wl + sr / wr;
+    }
+
+    // Split search ----------------------------------------------------------------------------
+
+    bool allowed(std::uint32_t nl, std::uint32_t nr, double wl, double wr) const noexcept {
+        return nl >= p_.min_samples_leaf && nr >= p_.min_samples_leaf && wl >= p_.min_weight_leaf &&
+               wr >= p_.min_weight_leaf && wl > 0.0 && wr > 0.0;
+    }
+
+    /// Best split of candidate c over up to max_features non-constant features.
+    void find_split(Candidate &c) {
+        const std::uint32_t n = c.end - c.begin;
+        const double w = weight_of(c.stats.data());
+        const double imp = impurity(c.stats.data());
+        c.splittable = false;
+        if (c.depth >= p_.max_depth || n < p_.min_samples_split || n < 2 * p_.min_samples_leaf ||
+            w < 2.0 * p_.min_weight_leaf || imp <= 1e-7) {
+            return;
+        }
+        const std::size_t d = feature_order_.size();
+        std::size_t visited = 0;
+        Split best;
+        for (std::size_t tried = 0; tried < d && visited < p_.max_features; ++tried) {
+            const std::size_t pick = tried + static_cast<std::size_t>(rng_.below(d - tried));
+            std::swap(feature_order_[tried], feature_order_[pick]);
+            const std::uint32_t f = feature_order_[tried];
+            const bool varied = n <= p_.exact_rows ? search_exact(c, f, best) : search_histogram(c, f, best);
+            if (varied) {
+                ++visited;
+            }
+        }
+        if (best.feature < 0) {
+            return;
+        }
+        std::vector<double> right(S_);
+        for (std::size_t k = 0; k < S_; ++k) right[k] = c.stats[k] - best.left_stats[k];
+        const double wl = weight_of(best.left_stats.data());
+        const double wr = weight_of(right.data());
+        const double children = wl * impurity(best.left_stats.data()) + wr * impurity(right.data());
+        c.improvement = (w * imp - children) / total_weight_;
+        if (c.improvement + 1e-7 < p_.min_impurity_decrease) {
+            return;
+        }
+        c.split = std::move(best);
+        c.splittable = true;
+    }
+
+    bool search_exact(const Candidate &c, std::uint32_t f, Split &best) {
+        pairs_.clear();
+        for (std::uint32_t i = c.begin; i < c.end; ++i) {
+            const std::uint32_t r = rows_[i];
+            pairs_.emplace_back(p_.X(r, f), r);
+        }
+        std::sort(pairs_.begin(), pairs_.end());
+        if (!(pairs_.back().first > pairs_.front().first)) {
+            return false;
+        }
+        left_.assign(S_, 0.0);
+        right_.resize(S_);
+        const auto n = static_cast<std::uint32_t>(pairs_.size());
+        for (std::uint32_t i = 0; i + 1 < n; ++i) {
+            add_row(left_.data(), pairs_[i].second);
+            if (pairs_[i].first == pairs_[i + 1].first) {
+                continue;
+            }
+            for (std::size_t k = 0; k < S_; ++k) right_[k] = c.stats[k] - left_[k];
+            const double wl = weight_of(left_.data()), wr = weight_of(right_.data());
+            if (!allowed(i + 1, n - i - 1, wl, wr)) {
+                continue;
+            }
+            const double v = proxy(left_.data(), right_.data());
+            if (v > best.proxy) {
+                best.proxy = v;
+                best.feature = static_cast<int>(f);
+                best.threshold = split_midpoint(pairs_[i].first, pairs_[i + 1].first);
+                best.bin = -1;
+                best.left_stats = left_;
+                best.left_count = i + 1;
+            }
+        }
+        return true;
+    }
+
+    bool search_histogram(const Candidate &c, std::uint32_t f, Split &best) {
+        const auto &edges = p_.bins->edges[f];
+        const std::size_t B = edges.size() + 1;
+        hist_.assign(B * S_, 0.0);
+        counts_.assign(B, 0);
+        const std::uint8_t *code = p_.bins->column(f);
+        if (p_.classification) {
+            const std::size_t k = S_;
+            for (std::uint32_t i = c.begin; i < c.end; ++i) {
+                const std::uint32_t r = rows_[i];
+                const std::size_t b = code[r];
+                hist_[b * k + static_cast<std::size_t>(p_.label[r])] += w_[r];
+                ++counts_[b];
+            }
+        } else {
+            for (std::uint32_t i = c.begin; i < c.end; ++i) {
+                const std::uint32_t r = rows_[i];
+                const std::size_t b = code[r];
+                const double w = w_[r], y = p_.target[r];
+                hist_[b * 3] += w;
+                hist_[b * 3 + 1] += w * y;
+                hist_[b * 3 + 2] += w * y * y;
+                ++counts_[b];
+            }
+        }
+        std::size_t nonempty = 0;
+        for (std::size_t b = 0; b < B; ++b) nonempty += counts_[b] != 0;
+        if (nonempty <= 1) {
+            return false;
+        }
+        left_.assign(S_, 0.0);
+        right_.resize(S_);
+        const std::uint32_t n = c.end - c.begin;
+        std::uint32_t nl = 0;
+        std::size_t b = 0;
+        while (b < B) {
+            for (std::size_t k = 0; k < S_; ++k) left_[k] += hist_[b * S_ + k];
+            nl += counts_[b];
+            std::size_t next = b + 1;
+            while (next < B && counts_[next] == 0) ++next;
+            if (next >= B) break;
+            if (counts_[b] != 0) {
+                for (std::size_t k = 0; k < S_; ++k) right_[k] = c.stats[k] - left_[k];
+                const double wl = weight_of(left_.data()), wr = weight_of(right_.data());
+                if (allowed(nl, n - nl, wl, wr)) {
+                    const double v = proxy(left_.data(), right_.data());
+                    if (v > best.proxy) {
+                        // Any edge in [b, next - 1] gives this partition; take the middle one.
+                        const std::size_t e = (b + next - 1) / 2;
+                        best.proxy = v;
+                        best.feature = static_cast<int>(f);
+                        best.threshold = edges[e];
+                        best.bin = static_cast<int>(e);
+                        best.left_stats = left_;
+                        best.left_count = nl;
+                    }
+                }
+            }
+            b = next; // empty bins in between add nothing
+
+        }
+        return true;
+    }
+
+    // Growth ----------------------------------------------------------------------------------
+
+    /// Stable partition of c's rows by its split; returns the first right position.
+    std::uint32_t partition(const Candidate &c) {
+        const Split &s = c.split;
+        std::uint32_t l = c.begin;
+        std::uint32_t r = 0;
+        if (s.bin >= 0) {
+            const std::uint8_t *code = p_.bins->column(static_cast<std::size_t>(s.feature));
+            const auto bin = static_cast<std::uint8_t>(s.bin);
+            for (std::uint32_t i = c.begin; i < c.end; ++i) {
+                const std::uint32_t row = rows_[i];
+                if (code[row] <= bin) rows_[l++] = row; else scratch_[r++] = row;
+            }
+        } else {
+            const auto f = static_cast<std::size_t>(s.feature);
+            for (std::uint32_t i = c.begin; i < c.end; ++i) {
+                const std::uint32_t row = rows_[i];
+                if (p_.X(row, f) <= s.threshold) rows_[l++] = row; else scratch_[r++] = row;
+            }
+        }
+        std::copy(scratch_.begin(), scratch_.begin() + r, rows_.begin() + l);
+        return l;
+    }
+
+    void make_leaf(const Candidate &c) {
+        ForestNode &node = tree_.nodes[c.node];
+        node.feature = -1;
+        node.left = static_cast<std::int32_t>(tree_.leaf_values.size() / (p_.classification ? S_ : 1));
+        const double w = weight_of(c.stats.data());
+        if (p_.classification) {
+            for (std::size_t k = 0; k < S_; ++k) {
+                tree_.leaf_values.push_back(w > 0.0 ? c.stats[k] / w : 1.0 / static_cast<double>(S_));
+            }
+        } else {
+            tree_.leaf_values.push_back(w > 0.0 ? c.stats[1] / w : 0.0);
+        }
+    }
+
+    /// Turns c into a split node and returns its two children (not yet searched).
+    std::pair<Candidate, Candidate> split(Candidate &c) {
+        const std::uint32_t mid = partition(c);
+        const auto left_index = static_cast<std::int32_t>(tree_.nodes.size());
+        ForestNode &node = tree_.nodes[c.node];
+        node.feature = c.split.feature;
+        node.threshold = c.split.threshold;
+        node.left = left_index;
+        tree_.nodes.push_back({0.0, -1, 0});
+        tree_.nodes.push_back({0.0, -1, 0});
+        Candidate l, r;
+        l.node = static_cast<std::size_t>(left_index);
+        r.node = l.node + 1;
+        l.begin = c.begin;
+        l.end = mid;
+        r.begin = mid;
+        r.end = c.end;
+        l.depth = r.depth = c.depth + 1;
+        l.stats = c.split.left_stats;
+        r.stats.resize(S_);
+        for (std::size_t k = 0; k < S_; ++k) r.stats[k] = c.stats[k] - l.stats[k];
+        // Weighted impurity decrease, for impurity-based feature importances.
+        tree_.importances[static_cast<std::size_t>(c.split.feature)] += c.improvement;
+        return {std::move(l), std::move(r)};
+    }
+
+    void grow_depth_first(Candidate root) {
+        std::vector<Candidate> stack;
+        stack.push_back(std::move(root));
+        while (!stack.empty()) {
+            Candidate c = std::move(stack.back());
+            stack.pop_back();
+            find_split(c);
+            if (!c.splittable) {
+                make_leaf(c);
+                continue;
+            }
+            auto [l, r] = split(c);
+            stack.push_back(std::move(r)); // left first, as scikit-learn
+            stack.push_back(std::move(l));
+        }
+    }
+
+    void grow_best_first(Candidate root) {
+        auto worse = [](const Candidate &a, const Candidate &b) {
+            return a.improvement != b.improvement ? a.improvement < b.improvement : a.order > b.order;
+        };
+        std::priority_queue<Candidate, std::vector<Candidate>, decltype(worse)> frontier(worse);
+        std::size_t order = 0;
+        std::size_t leaves = 1;
+        auto push = [&](Candidate c) {
+            find_split(c);
+            if (!c.splittable) {
+                make_leaf(c);
+                return;
+            }
+            c.order = order++;
+            frontier.push(std::move(c));
+        };
+        push(std::move(root));
+        while (!frontier.empty()) {
+            Candidate c = frontier.top();
+            frontier.pop();
+            if (leaves >= p_.max_leaf_nodes) {
+                make_leaf(c);
+                continue;
+            }
+            auto [l, r] = split(c);
+            ++leaves;
+            push(std::move(l));
+            push(std::move(r));
+        }
+    }
+
+    const TreeProblem &p_;
+    Random &rng_;
+    const double *w_;
+    std::size_t S_;
+    double total_weight_ = 0.0;
+    std::vector<std::uint32_t> rows_, scratch_, feature_order_, counts_;
+    std::vector<double> hist_, left_, right_;
+    std::vector<std::pair<double, std::uint32_t>> pairs_;
+    GrownTree tree_;
+};
+
+} // namespace detail
+} // namespace oddkit
