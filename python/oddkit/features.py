@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _core
 from ._estimator import check_load_path
-from .series import _times_ns
+from .analysis import _times_ns
 
 try:
     import pandas as pd

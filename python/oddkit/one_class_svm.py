@@ -10,7 +10,14 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from . import _core
-from ._estimator import check_load_path, fit_input, n_jobs_from, predict_input, seed_from
+from ._estimator import (
+    check_load_path,
+    fit_input,
+    n_jobs_from,
+    predict_input,
+    require_fitted,
+    seed_from,
+)
 
 
 class OneClassSVM(OutlierMixin, BaseEstimator):
@@ -182,7 +189,7 @@ class OneClassSVM(OutlierMixin, BaseEstimator):
     def save(self, path):
         """Writes the fitted model to path (.json, .cbor or .msgpack), atomically; the C++
         ``oddkit::OneClassSVM::load`` reads the same file."""
-        predict_input(self, np.empty((0, 0)))  # raises NotFittedError before touching the file
+        require_fitted(self)  # before touching the file
         self._core.save(os.fspath(path))
 
     @classmethod

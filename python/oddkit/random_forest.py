@@ -14,7 +14,14 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from . import _core
-from ._estimator import check_load_path, count_or_fraction, n_jobs_from, predict_input, seed_from
+from ._estimator import (
+    check_load_path,
+    count_or_fraction,
+    n_jobs_from,
+    predict_input,
+    require_fitted,
+    seed_from,
+)
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
 
@@ -108,7 +115,7 @@ class _Forest(BaseEstimator):
     def save(self, path):
         """Writes the fitted model to path (.json, .cbor or .msgpack), atomically; the C++
         ``oddkit::<Class>::load`` reads the same file."""
-        predict_input(self, np.empty((0, 0)))
+        require_fitted(self)  # before touching the file
         self._core.save(os.fspath(path))
 
     @classmethod

@@ -60,6 +60,7 @@ inline void ewm_mean(const VectorView &x, OutputView out, const EwmOptions &o) {
     // pandas works from com: alpha = 1 / (1 + com); taking that route keeps the same rounding.
     const double alpha = 1.0 / (1.0 + o.decay.com_value());
     const double decay = 1.0 - alpha;
+    const double new_weight = o.adjust ? 1.0 : alpha;
     const auto min_obs = static_cast<std::size_t>(std::max<std::int64_t>(o.min_periods, 1));
     double mean = x[0];
     std::size_t seen = !std::isnan(mean);
@@ -73,10 +74,6 @@ inline void ewm_mean(const VectorView &x, OutputView out, const EwmOptions &o) {
             if (observed || !o.ignore_na) {
                 old_weight *= decay;
                 if (observed) {
-                    // adjust=False: the new value takes the weight the old ones lost, so rows
-                    // missing in between (ignore_na=False) give it more: 1 - (1 - alpha)^(gap + 1)
-                    // (pandas >= 3 semantics).
-                    const double new_weight = o.adjust ? 1.0 : 1.0 - old_weight;
                     if (mean != v) { // a constant run stays exactly constant
                         mean = (old_weight * mean + new_weight * v) / (old_weight + new_weight);
                     }
@@ -98,6 +95,7 @@ inline void ewm_var(const VectorView &x, OutputView out, const EwmOptions &o, bo
     if (x.size == 0) return;
     const double alpha = 1.0 / (1.0 + o.decay.com_value());
     const double decay = 1.0 - alpha;
+    const double new_weight = o.adjust ? 1.0 : alpha;
     const auto min_obs = static_cast<std::size_t>(std::max<std::int64_t>(o.min_periods, 1));
     double mean = x[0];
     std::size_t seen = !std::isnan(mean);
@@ -120,7 +118,6 @@ inline void ewm_var(const VectorView &x, OutputView out, const EwmOptions &o, bo
                 sum_w2 *= decay * decay;
                 old_weight *= decay;
                 if (observed) {
-                    const double new_weight = o.adjust ? 1.0 : 1.0 - old_weight; // as in ewm_mean
                     const double old_mean = mean;
                     if (mean != v) {
                         mean = (old_weight * old_mean + new_weight * v) / (old_weight + new_weight);
