@@ -12,3 +12,7 @@
 
 #include "oddkit/detect/detector.hpp"
 #include "oddkit/detect/isolation_forest.hpp"
+#include "oddkit/core/distributions.hpp"
+#include "oddkit/detect/statistical.hpp"
+#include "oddkit/detect/registry.hpp"
+#include "oddkit/detect/ensemble.hpp"
