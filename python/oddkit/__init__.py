@@ -14,7 +14,33 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 
 from ._core import FormatError
 from .isolation_forest import IsolationForest
+from .statistical import (
+    CUSUMDetector,
+    EWMADetector,
+    GeneralizedESD,
+    IQRDetector,
+    MahalanobisDetector,
+    RobustZScoreDetector,
+    SeasonalDetector,
+    ZScoreDetector,
+)
+from .ensemble import Ensemble
+from ._registry import load_detector
 
 __version__ = _core.__version__
 
-__all__ = ["FormatError", "IsolationForest", "__version__"]
+__all__ = [
+    "FormatError",
+    "IsolationForest",
+    "__version__",
+    "ZScoreDetector",
+    "RobustZScoreDetector",
+    "IQRDetector",
+    "GeneralizedESD",
+    "EWMADetector",
+    "CUSUMDetector",
+    "SeasonalDetector",
+    "MahalanobisDetector",
+    "Ensemble",
+    "load_detector",
+]

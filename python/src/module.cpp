@@ -22,6 +22,8 @@ Json document_from_bytes(const py::bytes &bytes) {
 }
 
 void register_isolation_forest(py::module_ &m);
+void register_statistical(py::module_ &m);
+void register_ensemble(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -49,4 +51,6 @@ PYBIND11_MODULE(_core, m) {
         "The JSON text of a model document given in any encoding (for inspection).");
 
     oddkit::python::register_isolation_forest(m);
+    oddkit::python::register_statistical(m);
+    oddkit::python::register_ensemble(m);
 }

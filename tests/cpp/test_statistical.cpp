@@ -135,7 +135,7 @@ TEST_CASE("contamination sets offset_ at that percentile of the training score_s
 
 TEST_CASE("EWMA and CUSUM: recursions by hand and a level shift detected") {
     const Matrix train = {{-1}, {1}, {-1}, {1}}; // mean 0, sigma 1
-    EWMADetector e({.lambda = 0.5, .L = 3});
+    EWMADetector e({.lam = 0.5, .L = 3});
     e.fit(train);
     const Matrix seq = {{2}, {2}, {0}};
     const Vector a = e.anomaly_score(seq);
@@ -321,7 +321,7 @@ TEST_CASE("statistical detectors: parameters out of range are refused with their
     CHECK_THROWS_WITH_AS(IQRDetector({.k = -1}), doctest::Contains("k:"), InvalidArgument);
     CHECK_THROWS_WITH_AS(GeneralizedESD({.max_anomalies = 0}), doctest::Contains("max_anomalies"), InvalidArgument);
     CHECK_THROWS_WITH_AS(GeneralizedESD({.alpha = 1.0}), doctest::Contains("alpha"), InvalidArgument);
-    CHECK_THROWS_WITH_AS(EWMADetector({.lambda = 0.0}), doctest::Contains("lambda"), InvalidArgument);
+    CHECK_THROWS_WITH_AS(EWMADetector({.lam = 0.0}), doctest::Contains("lam"), InvalidArgument);
     CHECK_THROWS_WITH_AS(EWMADetector({.L = -2}), doctest::Contains("L:"), InvalidArgument);
     CHECK_THROWS_WITH_AS(CUSUMDetector({.h = 0}), doctest::Contains("h:"), InvalidArgument);
     CHECK_THROWS_WITH_AS(CUSUMDetector({.k = NAN}), doctest::Contains("k:"), InvalidArgument);

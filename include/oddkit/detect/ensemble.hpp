@@ -154,6 +154,12 @@ class Ensemble final : public Detector {
         : params_(std::move(params)), members_(std::move(detectors)) {
         check_members();
     }
+    // Owns its members: movable, not copyable (declared, so traits see it).
+    Ensemble(const Ensemble &) = delete;
+    Ensemble &operator=(const Ensemble &) = delete;
+    Ensemble(Ensemble &&) noexcept = default;
+    Ensemble &operator=(Ensemble &&) noexcept = default;
+    ~Ensemble() override = default;
 
     const Params &params() const noexcept { return params_; }
     std::string_view name() const noexcept override { return "Ensemble"; }

@@ -21,24 +21,25 @@ struct EWMADetectorParams {
     /// Expected share of outliers in (0, 0.5], or nullopt for 'auto' (the L-sigma limits).
     std::optional<double> contamination;
     Combine combine = Combine::max;
-    /// Smoothing weight of the newest value, in (0, 1]; 1 is a Shewhart chart.
-    double lambda = 0.2;
+    /// lambda, the smoothing weight of the newest value, in (0, 1]; 1 is a Shewhart chart.
+    /// (`lam` because `lambda` is a Python keyword; the same name in both languages.)
+    double lam = 0.2;
     /// Width of the control limits in standard deviations of the statistic.
     double L = 3.0;
 
     void validate() const {
         detail::validate_contamination(contamination);
-        require(lambda > 0.0 && lambda <= 1.0, "lambda", "must be in (0, 1], got ", lambda);
+        require(lam > 0.0 && lam <= 1.0, "lam", "must be in (0, 1], got ", lam);
         require(std::isfinite(L) && L > 0.0, "L", "must be a finite number > 0, got ", L);
     }
     Json to_json() const {
         return {{"contamination", detail::contamination_to_json(contamination)},
                 {"combine", detail::combine_to_json(combine)},
-                {"lambda", lambda},
+                {"lam", lam},
                 {"L", L}};
     }
     static EWMADetectorParams from_json(const Json &j) {
-        return {detail::contamination_from_json(j), detail::combine_from_json(j), document_get<double>(j, "lambda"),
+        return {detail::contamination_from_json(j), detail::combine_from_json(j), document_get<double>(j, "lam"),
                 document_get<double>(j, "L")};
     }
 };
@@ -62,7 +63,7 @@ class EWMADetector final : public detail::StatisticalDetector<EWMADetector, EWMA
         sigma_ = z.scale();
     }
     void score_rows(const MatrixView &X, OutputView out) const {
-        const double lambda = params_.lambda;
+        const double lambda = params_.lam;
         const double keep = 1.0 - lambda;
         const double asymptotic = lambda / (2.0 - lambda);
         std::vector<double> z(mean_);

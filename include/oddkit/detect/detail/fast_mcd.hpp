@@ -1,7 +1,7 @@
 #pragma once
 /// The Minimum Covariance Determinant estimator (Rousseeuw 1984) by the FastMCD algorithm
-/// (Rousseeuw and Van Driessen 1999), with the consistency correction and reweighting step
-/// that scikit-learn's MinCovDet applies, so results are comparable with it.
+/// (Rousseeuw and Van Driessen 1999), with the consistency factors and reweighting step that
+/// scikit-learn's MinCovDet applies (1.9), so results are comparable with it.
 ///
 /// Design: C-steps (estimate from the h rows of smallest distance, repeat) never increase the
 /// covariance determinant. 30 random h-subsets get two C-steps each; the 10 with the smallest
@@ -104,6 +104,15 @@ inline Gaussian c_steps(const ConstRowMap &X, Gaussian start, std::size_t h, int
     return best;
 }
 
+/// c_alpha = alpha / F_{chi2, d+2}(q_alpha), q_alpha the alpha-quantile of chi2_d: the factor
+/// that makes the covariance of the central share alpha of a normal sample consistent.
+inline double mcd_consistency_factor(double d, double alpha) {
+    if (alpha >= 1.0) {
+        return 1.0;
+    }
+    return alpha / chi2_cdf(chi2_quantile(alpha, d), d + 2.0);
+}
+
 struct McdResult {
     Gaussian raw;      ///< the raw MCD estimate, consistency-corrected
     Gaussian reweighted;
@@ -193,20 +202,13 @@ inline McdResult fast_mcd(const MatrixView &view, std::size_t h, std::uint64_t s
         }
     }
     McdResult result;
-    // Consistency correction: scale so the median distance is chi2_d's median.
+    // Consistency at the normal model (Croux and Haesbroeck 1999; Pison et al. 2002): the
+    // covariance of the share alpha of points nearest the centre underestimates the scale.
     Eigen::VectorXd dist = raw.distances(X);
-    std::vector<double> dv(dist.data(), dist.data() + dist.size());
-    std::nth_element(dv.begin(), dv.begin() + static_cast<std::ptrdiff_t>(n / 2), dv.end());
-    double med = dv[n / 2];
-    if (n % 2 == 0) {
-        med = 0.5 * (med + *std::max_element(dv.begin(), dv.begin() + static_cast<std::ptrdiff_t>(n / 2)));
-    }
-    const double correction = med / chi2_quantile(0.5, d);
-    if (correction > 0.0 && std::isfinite(correction)) {
-        raw.covariance *= correction;
-        raw.finish();
-        dist /= correction;
-    }
+    const double correction = mcd_consistency_factor(d, static_cast<double>(h) / static_cast<double>(n));
+    raw.covariance *= correction;
+    raw.finish();
+    dist /= correction;
     result.raw = raw;
     // Reweighting: the rows inside the 97.5% chi-square ellipsoid.
     const double cut = chi2_quantile(0.975, d);
@@ -220,6 +222,8 @@ inline McdResult fast_mcd(const MatrixView &view, std::size_t h, std::uint64_t s
         inside = closest_rows(dist, h);
     }
     result.reweighted = estimate_rows(X, inside);
+    result.reweighted.covariance *= mcd_consistency_factor(d, 0.975);
+    result.reweighted.finish();
     result.support_size = inside.size();
     return result;
 }
