@@ -3,6 +3,7 @@
 
 // core/ (layer 0)
 #include "oddkit/core/count_or_fraction.hpp"
+#include "oddkit/core/distributions.hpp"
 #include "oddkit/core/document.hpp"
 #include "oddkit/core/error.hpp"
 #include "oddkit/core/matrix_view.hpp"
@@ -48,13 +49,24 @@
 #include "oddkit/features/scalers.hpp"
 
 // detect/ (layer 2)
+#include "oddkit/detect/cusum_detector.hpp"
 #include "oddkit/detect/detector.hpp"
+#include "oddkit/detect/ensemble.hpp"
+#include "oddkit/detect/ewma_detector.hpp"
+#include "oddkit/detect/generalized_esd.hpp"
+#include "oddkit/detect/iqr_detector.hpp"
 #include "oddkit/detect/isolation_forest.hpp"
 #include "oddkit/detect/kernel.hpp"
 #include "oddkit/detect/kernel_cache.hpp"
+#include "oddkit/detect/mahalanobis_detector.hpp"
 #include "oddkit/detect/nystroem.hpp"
 #include "oddkit/detect/one_class_svm.hpp"
+#include "oddkit/detect/registry.hpp"
+#include "oddkit/detect/robust_zscore_detector.hpp"
+#include "oddkit/detect/seasonal_detector.hpp"
 #include "oddkit/detect/smo_solver.hpp"
+#include "oddkit/detect/statistical.hpp"
+#include "oddkit/detect/zscore_detector.hpp"
 
 // learn/ (layer 2)
 #include "oddkit/learn/feature_binning.hpp"

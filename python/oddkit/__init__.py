@@ -17,6 +17,18 @@ from ._core import FormatError
 # Detectors
 from .isolation_forest import IsolationForest
 from .one_class_svm import OneClassSVM
+from .statistical import (
+    CUSUMDetector,
+    EWMADetector,
+    GeneralizedESD,
+    IQRDetector,
+    MahalanobisDetector,
+    RobustZScoreDetector,
+    SeasonalDetector,
+    ZScoreDetector,
+)
+from .ensemble import Ensemble
+from ._registry import load_detector
 
 # Supervised learning, metrics, model selection and plots
 from . import metrics, model_selection, plot
@@ -73,6 +85,16 @@ __all__ = [
     # detectors
     "IsolationForest",
     "OneClassSVM",
+    "ZScoreDetector",
+    "RobustZScoreDetector",
+    "IQRDetector",
+    "GeneralizedESD",
+    "EWMADetector",
+    "CUSUMDetector",
+    "SeasonalDetector",
+    "MahalanobisDetector",
+    "Ensemble",
+    "load_detector",
     # learning
     "RandomForestClassifier",
     "RandomForestRegressor",

@@ -74,3 +74,16 @@ def check_load_path(path) -> str:
     if not os.path.exists(path):
         raise FileNotFoundError(f"path: no model file at '{path}'")
     return path
+
+
+def estimator_from_core(cls, core):
+    """The scikit-learn estimator `cls` around a fitted engine `core` (from a file or bytes):
+    parameters from the engine's document, fitted attributes set as fit sets them."""
+    params = dict(core.params)
+    if "n_jobs" in params:
+        params["n_jobs"] = None if params["n_jobs"] == 1 else params["n_jobs"]
+    estimator = cls(**params)
+    estimator._set_fitted(core)
+    if getattr(core, "feature_names", None):
+        estimator.feature_names_in_ = np.asarray(core.feature_names, dtype=object)
+    return estimator

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _core
 from ._estimator import (
     check_load_path,
+    estimator_from_core,
     count_or_fraction,
     fit_input,
     n_jobs_from,
@@ -154,19 +155,4 @@ class IsolationForest(OutlierMixin, BaseEstimator):
     @classmethod
     def load(cls, path):
         """Reads a model saved from Python or C++."""
-        core = _core.IsolationForest.load(check_load_path(path))
-        params = core.params
-        estimator = cls(
-            n_estimators=params["n_estimators"],
-            max_samples=params["max_samples"],
-            contamination=params["contamination"],
-            max_features=params["max_features"],
-            bootstrap=params["bootstrap"],
-            extension_level=params["extension_level"],
-            n_jobs=None if params["n_jobs"] == 1 else params["n_jobs"],
-            random_state=params["random_state"],
-        )
-        estimator._set_fitted(core)
-        if core.feature_names:
-            estimator.feature_names_in_ = np.asarray(core.feature_names, dtype=object)
-        return estimator
+        return estimator_from_core(cls, _core.IsolationForest.load(check_load_path(path)))

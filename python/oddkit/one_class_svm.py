@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from . import _core
 from ._estimator import (
     check_load_path,
+    estimator_from_core,
     fit_input,
     n_jobs_from,
     predict_input,
@@ -195,24 +196,4 @@ class OneClassSVM(OutlierMixin, BaseEstimator):
     @classmethod
     def load(cls, path):
         """Reads a model saved from Python or C++."""
-        core = _core.OneClassSVM.load(check_load_path(path))
-        params = core.params
-        estimator = cls(
-            kernel=params["kernel"],
-            degree=params["degree"],
-            gamma=params["gamma"],
-            coef0=params["coef0"],
-            tol=params["tol"],
-            nu=params["nu"],
-            shrinking=params["shrinking"],
-            cache_size=params["cache_size"],
-            max_iter=params["max_iter"],
-            method=params["method"],
-            n_components=params["n_components"],
-            n_jobs=None if params["n_jobs"] == 1 else params["n_jobs"],
-            random_state=params["random_state"],
-        )
-        estimator._set_fitted(core)
-        if core.feature_names:
-            estimator.feature_names_in_ = np.asarray(core.feature_names, dtype=object)
-        return estimator
+        return estimator_from_core(cls, _core.OneClassSVM.load(check_load_path(path)))

@@ -28,6 +28,8 @@ void register_one_class_svm(py::module_ &m);
 void register_series(py::module_ &m);
 void register_metrics(py::module_ &m);
 void register_forest(py::module_ &m);
+void register_statistical(py::module_ &m);
+void register_ensemble(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -61,4 +63,6 @@ PYBIND11_MODULE(_core, m) {
     oddkit::python::register_series(m);
     oddkit::python::register_metrics(m);
     oddkit::python::register_forest(m);
+    oddkit::python::register_statistical(m);
+    oddkit::python::register_ensemble(m);
 }
