@@ -15,6 +15,7 @@ except ImportError as error:  # pragma: no cover - only without a built extensio
 from ._core import FormatError
 from .isolation_forest import IsolationForest
 from . import stream
+from .pipeline import Pipeline
 from .stream import EWMAZScore, HalfSpaceTrees, QuantileBand, RandomCutForest, RunningZScore
 
 __version__ = _core.__version__
@@ -24,6 +25,7 @@ __all__ = [
     "FormatError",
     "HalfSpaceTrees",
     "IsolationForest",
+    "Pipeline",
     "QuantileBand",
     "RandomCutForest",
     "RunningZScore",

@@ -23,6 +23,7 @@ Json document_from_bytes(const py::bytes &bytes) {
 
 void register_isolation_forest(py::module_ &m);
 void register_stream(py::module_ &m);
+void register_pipeline(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -51,4 +52,5 @@ PYBIND11_MODULE(_core, m) {
 
     oddkit::python::register_isolation_forest(m);
     oddkit::python::register_stream(m);
+    oddkit::python::register_pipeline(m);
 }

@@ -110,6 +110,12 @@ class Pipeline {
         resolve_threshold();
     }
 
+    // One pipeline owns its devices' detectors: movable, not copyable (copy via to_document).
+    Pipeline(const Pipeline &) = delete;
+    Pipeline &operator=(const Pipeline &) = delete;
+    Pipeline(Pipeline &&) noexcept = default;
+    Pipeline &operator=(Pipeline &&) noexcept = default;
+
     const Params &params() const noexcept { return params_; }
     /// Input fields, in the order push() takes a value list.
     const std::vector<std::string> &fields() const noexcept { return field_names_; }
