@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from _common import table
 
 ROOT = Path(__file__).resolve().parents[2]

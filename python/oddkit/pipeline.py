@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from sklearn.exceptions import NotFittedError
 from . import _core
 from ._estimator import check_load_path
 
-__all__ = ["Anomaly", "Pipeline", "to_nanoseconds", "duration_ns"]
+__all__ = ["Anomaly", "Pipeline", "duration_ns", "to_nanoseconds"]
 
 _AGGREGATIONS = ("mean", "sum", "min", "max", "first", "last", "count")
 _FEATURE_KEYS = ("aggregates", "lags", "rolling", "calendar")
@@ -106,7 +107,7 @@ class Anomaly:
 
     def to_dict(self) -> dict:
         """JSON-ready: times as int ns and ISO strings."""
-        iso = lambda ns: np.datetime_as_string(np.datetime64(ns, "ns"), unit="ms") + "Z"  # noqa: E731
+        iso = lambda ns: np.datetime_as_string(np.datetime64(ns, "ns"), unit="ms") + "Z"
         return {"device": self.device, "window_start": self.window_start, "window_end": self.window_end,
                 "window_start_iso": iso(self.window_start), "window_end_iso": iso(self.window_end),
                 "n_events": self.n_events, "score": self.score, "features": self.features,
@@ -149,10 +150,19 @@ def _params_json(window, lateness, aggregations, features, threshold, max_device
         "windows": {"window": duration_ns(window, "window"), "lateness": duration_ns(lateness, "lateness"),
                     "aggregations": agg},
         "features": spec,
-        "threshold": "detector" if t is None else (None if t != t else t if abs(t) != float("inf") else ("inf" if t > 0 else "-inf")),
+        "threshold": "detector" if t is None else _json_double(t),
         "max_devices": 0 if max_devices is None else int(max_devices),
         "top_features": int(top_features),
     })
+
+
+def _json_double(x: float):
+    """The model document's spelling of a float: NaN is null, infinities are strings."""
+    if math.isnan(x):
+        return None
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
 
 
 def _core_detector(detector):

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "python"
 sys.path.insert(0, str(EXAMPLES))
 
-from mosquitto_broker import MosquittoBroker, find_mosquitto  # noqa: E402
+from mosquitto_broker import MosquittoBroker, find_mosquitto
 
 REQUIRED = os.environ.get("ODDKIT_REQUIRE_MQTT") == "1"
 S = 10**9

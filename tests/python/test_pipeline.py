@@ -9,16 +9,14 @@ import pickle
 import subprocess
 
 import numpy as np
+import oddkit
 import pandas as pd
 import pytest
-from sklearn.exceptions import NotFittedError
-
-import oddkit
-from oddkit import IsolationForest, RunningZScore
-from oddkit.stream import Pipeline
-from oddkit.pipeline import duration_ns, to_nanoseconds
-
 from conftest import cpp_binary
+from oddkit import IsolationForest, RunningZScore
+from oddkit.pipeline import duration_ns, to_nanoseconds
+from oddkit.stream import Pipeline
+from sklearn.exceptions import NotFittedError
 
 S = 10**9
 ORIGIN = 1_704_067_200 * S  # 2024-01-01 00:00 UTC
@@ -199,8 +197,7 @@ def test_cpp_replay_gives_the_same_anomalies(tmp_path):
         csv = tmp_path / "events.csv"
         with open(csv, "w") as f:
             f.write("device,timestamp,temp,hum\n")
-            for d, t, temp, hum in events:
-                f.write(f"{d},{t},{'' if math.isnan(temp) else repr(temp)},{hum!r}\n")
+            f.writelines(f"{d},{t},{'' if math.isnan(temp) else repr(temp)},{hum!r}\n" for d, t, temp, hum in events)
         out = subprocess.run([replay, str(model), str(csv)], check=True, capture_output=True, text=True).stdout
         lines = [json.loads(line) for line in out.splitlines()]
         cpp, stats = lines[:-1], lines[-1]["stats"]
@@ -275,7 +272,7 @@ def test_corrupted_state_is_refused(tmp_path):
     ({"detector": "iforest"}, "detector"),
 ])
 def test_invalid_parameters_raise_value_error_naming_the_argument(kwargs, match):
-    params = dict(window="1min", aggregations={"temp": "mean"}, detector=RunningZScore(), threshold=1.0)
+    params = {"window": "1min", "aggregations": {"temp": "mean"}, "detector": RunningZScore(), "threshold": 1.0}
     params.update(kwargs)
     with pytest.raises(ValueError, match=match):
         Pipeline(**params)
