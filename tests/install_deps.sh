@@ -3,7 +3,7 @@
 # Debian packages (C++ dependencies, compiler, CMake) and Python packages from PyPI.
 set -euo pipefail
 
-debian_packages=(g++ cmake ninja-build libeigen3-dev nlohmann-json3-dev libxtensor-dev doctest-dev libbenchmark-dev)
+debian_packages=(g++ cmake ninja-build libeigen3-dev nlohmann-json3-dev libxtensor-dev doctest-dev libbenchmark-dev mosquitto)
 missing=()
 for package in "${debian_packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -21,4 +21,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== Python"
 "$python" -m pip install -q --disable-pip-version-check --no-build-isolation .
-ODDKIT_CPP_BUILD_DIR="$PWD/build/ci" ODDKIT_REQUIRE_CPP=1 "$python" -m pytest tests/python -q -p no:cacheprovider
+ODDKIT_CPP_BUILD_DIR="$PWD/build/ci" ODDKIT_REQUIRE_CPP=1 ODDKIT_REQUIRE_MQTT=1 "$python" -m pytest tests/python -q -p no:cacheprovider

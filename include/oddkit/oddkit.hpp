@@ -75,11 +75,18 @@
 #include "oddkit/learn/random_forest.hpp"
 
 // stream/ (layer 3)
+#include "oddkit/stream/aggregation.hpp"
+#include "oddkit/stream/anomaly.hpp"
 #include "oddkit/stream/ewma_zscore.hpp"
 #include "oddkit/stream/half_space_trees.hpp"
 #include "oddkit/stream/load_online_detector.hpp"
 #include "oddkit/stream/online_detector.hpp"
 #include "oddkit/stream/p_square.hpp"
+#include "oddkit/stream/pipeline.hpp"
+#include "oddkit/stream/pipeline_stats.hpp"
 #include "oddkit/stream/quantile_band.hpp"
 #include "oddkit/stream/random_cut_forest.hpp"
 #include "oddkit/stream/running_zscore.hpp"
+#include "oddkit/stream/window_features.hpp"
+#include "oddkit/stream/window_resampler.hpp"
+#include "oddkit/stream/window_scorer.hpp"

@@ -38,6 +38,7 @@ from .random_forest import RandomForestClassifier, RandomForestRegressor
 
 # Streaming
 from . import stream
+from .pipeline import Pipeline
 from .stream import EWMAZScore, HalfSpaceTrees, QuantileBand, RandomCutForest, RunningZScore
 
 # Time series: containers, readers, resampling, joins and gaps
@@ -105,6 +106,7 @@ __all__ = [
     "plot",
     # streaming
     "stream",
+    "Pipeline",
     "EWMAZScore",
     "HalfSpaceTrees",
     "QuantileBand",

@@ -427,3 +427,9 @@ class RandomCutForest(_OnlineDetector):
             "shingle_size": int(self.shingle_size),
             "seed": seed_from(self.seed),
         }
+
+
+# The streaming pipeline lives in its own module; it belongs to this namespace.
+from .pipeline import Anomaly, Pipeline  # noqa: E402
+
+__all__ += ["Anomaly", "Pipeline"]

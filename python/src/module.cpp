@@ -30,6 +30,7 @@ void register_metrics(py::module_ &m);
 void register_forest(py::module_ &m);
 void register_statistical(py::module_ &m);
 void register_ensemble(py::module_ &m);
+void register_pipeline(py::module_ &m);
 
 } // namespace oddkit::python
 
@@ -65,4 +66,5 @@ PYBIND11_MODULE(_core, m) {
     oddkit::python::register_forest(m);
     oddkit::python::register_statistical(m);
     oddkit::python::register_ensemble(m);
+    oddkit::python::register_pipeline(m);
 }
