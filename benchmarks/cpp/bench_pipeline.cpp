@@ -49,8 +49,8 @@ oddkit::PipelineParams params(std::optional<double> threshold) {
     oddkit::PipelineParams p;
     p.windows = {.window = 10 * s_ns,
                  .lateness = 2 * s_ns,
-                 .fields = {{"temp", {oddkit::Aggregation::mean, oddkit::Aggregation::max}},
-                            {"hum", {oddkit::Aggregation::mean}}}};
+                 .fields = {{"temp", {oddkit::WindowAggregation::mean, oddkit::WindowAggregation::max}},
+                            {"hum", {oddkit::WindowAggregation::mean}}}};
     p.features = {.aggregates = true, .lags = {1}, .rolling = {3}, .calendar = {"hour_sin", "hour_cos"}};
     p.threshold = threshold;
     return p;

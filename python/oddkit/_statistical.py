@@ -10,7 +10,7 @@ import os
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 
-from ._estimator import check_load_path, fit_input, predict_input, seed_from
+from ._estimator import check_load_path, fit_input, predict_input, require_fitted, seed_from
 
 
 def _core_value(name, value):
@@ -81,7 +81,7 @@ class StatisticalDetector(OutlierMixin, BaseEstimator):
     def save(self, path):
         """Writes the fitted model (.json, .cbor or .msgpack), atomically; C++
         ``oddkit::load_detector`` reads the same file."""
-        predict_input(self, np.empty((0, 0)))  # NotFittedError before touching the file
+        require_fitted(self)  # NotFittedError before touching the file
         self._core.save(os.fspath(path))
 
     @classmethod

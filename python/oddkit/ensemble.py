@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _core
-from ._estimator import check_load_path, fit_input, predict_input
+from ._estimator import check_load_path, fit_input, predict_input, require_fitted
 
 
 class Ensemble(OutlierMixin, BaseEstimator):
@@ -159,7 +159,7 @@ class Ensemble(OutlierMixin, BaseEstimator):
 
     def save(self, path):
         """Writes the ensemble and its members as one document (.json, .cbor or .msgpack)."""
-        predict_input(self, np.empty((0, 0)))
+        require_fitted(self)  # before touching the file
         self._core.save(os.fspath(path))
 
     @classmethod

@@ -16,7 +16,7 @@ namespace {
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t s_ns = 1'000'000'000;
 
-struct Closed {
+struct ClosedRecord {
     std::int64_t start;
     std::uint64_t n;
     std::vector<double> agg;
@@ -25,8 +25,8 @@ struct Closed {
 WindowSpec hand_spec() {
     return {.window = 10,
             .lateness = 5,
-            .fields = {{"v", {Aggregation::mean, Aggregation::min, Aggregation::max, Aggregation::first,
-                              Aggregation::last, Aggregation::count, Aggregation::sum}}}};
+            .fields = {{"v", {WindowAggregation::mean, WindowAggregation::min, WindowAggregation::max, WindowAggregation::first,
+                              WindowAggregation::last, WindowAggregation::count, WindowAggregation::sum}}}};
 }
 
 /// A sensor stream: `devices` devices, one event every 5 s for `minutes` minutes, fields
@@ -56,7 +56,7 @@ PipelineParams sensor_params(std::optional<double> threshold) {
     PipelineParams p;
     p.windows = {.window = 60 * s_ns,
                  .lateness = 10 * s_ns,
-                 .fields = {{"temp", {Aggregation::mean, Aggregation::max}}, {"hum", {Aggregation::mean}}}};
+                 .fields = {{"temp", {WindowAggregation::mean, WindowAggregation::max}}, {"hum", {WindowAggregation::mean}}}};
     p.features = {.aggregates = true, .lags = {1}, .rolling = {3}, .calendar = {"hour_sin", "hour_cos"}};
     p.threshold = threshold;
     return p;
@@ -93,7 +93,7 @@ TEST_CASE("pipeline: window resampler, hand-computed windows, watermark and late
     const WindowSpec spec = hand_spec();
     spec.validate();
     WindowResampler r;
-    std::vector<Closed> closed;
+    std::vector<ClosedRecord> closed;
     auto emit = [&](const ClosedWindow &w) {
         CHECK(w.end == w.start + 10);
         closed.push_back({w.start, w.n_events, w.aggregates});
@@ -372,7 +372,7 @@ TEST_CASE("pipeline: invalid parameters and calls name the argument") {
     bad([](PipelineParams &p) { p.windows.lateness = -1; }, "lateness");
     bad([](PipelineParams &p) { p.windows.lateness = p.windows.window * 20000; }, "lateness");
     bad([](PipelineParams &p) { p.windows.fields.clear(); }, "aggregations");
-    bad([](PipelineParams &p) { p.windows.fields.push_back({"temp", {Aggregation::min}}); }, "twice");
+    bad([](PipelineParams &p) { p.windows.fields.push_back({"temp", {WindowAggregation::min}}); }, "twice");
     bad([](PipelineParams &p) { p.windows.fields[0].aggregations.clear(); }, "no aggregation");
     bad([](PipelineParams &p) { p.features.lags = {0}; }, "lag");
     bad([](PipelineParams &p) { p.features.rolling = {1}; }, "rolling");

@@ -148,6 +148,23 @@ def test_isolation_forest_pipeline_reports_planted_anomalies_with_drivers():
     assert make(detector=forest).threshold_ == -forest.offset_
 
 
+def test_any_registered_batch_detector_scores_windows_like_its_batch_scores():
+    from oddkit import Ensemble, RobustZScoreDetector
+
+    collect = make()
+    feed(collect, sensor_events(minutes=200, seed=2))
+    _, _, X = collect.feature_rows()
+    for detector in (RobustZScoreDetector().fit(X),
+                     Ensemble(detectors=[RobustZScoreDetector(), IsolationForest(n_estimators=20, random_state=0)]).fit(X)):
+        planted = {(1, 40), (2, 70)}
+        pipe = make(detector=detector, threshold=float(np.quantile(detector.anomaly_score(X), 0.999)))
+        found = feed(pipe, sensor_events(minutes=100, planted=planted, seed=3))
+        assert planted <= reported(found)
+        for a in found:
+            row = np.array([list(a.features.values())])
+            assert a.score == pytest.approx(detector.anomaly_score(row)[0], abs=0)
+
+
 def test_online_detector_pipeline_reports_planted_anomalies_and_counts_every_event():
     planted = {(1, 50), (2, 90)}
     events = sensor_events(minutes=120, planted=planted, seed=4)

@@ -14,32 +14,32 @@
 
 namespace oddkit {
 
-enum class Aggregation : std::uint8_t { mean, sum, min, max, first, last, count };
+enum class WindowAggregation : std::uint8_t { mean, sum, min, max, first, last, count };
 
-inline constexpr std::string_view aggregation_name(Aggregation a) noexcept {
+inline constexpr std::string_view aggregation_name(WindowAggregation a) noexcept {
     switch (a) {
-    case Aggregation::mean:
+    case WindowAggregation::mean:
         return "mean";
-    case Aggregation::sum:
+    case WindowAggregation::sum:
         return "sum";
-    case Aggregation::min:
+    case WindowAggregation::min:
         return "min";
-    case Aggregation::max:
+    case WindowAggregation::max:
         return "max";
-    case Aggregation::first:
+    case WindowAggregation::first:
         return "first";
-    case Aggregation::last:
+    case WindowAggregation::last:
         return "last";
-    case Aggregation::count:
+    case WindowAggregation::count:
         return "count";
     }
     return "?";
 }
 
 /// The aggregation called `name`; InvalidArgument naming `argument` otherwise.
-inline Aggregation parse_aggregation(std::string_view name, const char *argument = "aggregations") {
-    for (auto a : {Aggregation::mean, Aggregation::sum, Aggregation::min, Aggregation::max, Aggregation::first,
-                   Aggregation::last, Aggregation::count}) {
+inline WindowAggregation parse_aggregation(std::string_view name, const char *argument = "aggregations") {
+    for (auto a : {WindowAggregation::mean, WindowAggregation::sum, WindowAggregation::min, WindowAggregation::max, WindowAggregation::first,
+                   WindowAggregation::last, WindowAggregation::count}) {
         if (aggregation_name(a) == name) {
             return a;
         }
@@ -81,22 +81,22 @@ struct FieldAccumulator {
         ++count;
     }
 
-    double value(Aggregation a) const noexcept {
+    double value(WindowAggregation a) const noexcept {
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         switch (a) {
-        case Aggregation::mean:
+        case WindowAggregation::mean:
             return count == 0 ? nan : sum / static_cast<double>(count);
-        case Aggregation::sum:
+        case WindowAggregation::sum:
             return sum;
-        case Aggregation::min:
+        case WindowAggregation::min:
             return min;
-        case Aggregation::max:
+        case WindowAggregation::max:
             return max;
-        case Aggregation::first:
+        case WindowAggregation::first:
             return first;
-        case Aggregation::last:
+        case WindowAggregation::last:
             return last;
-        case Aggregation::count:
+        case WindowAggregation::count:
             return static_cast<double>(count);
         }
         return nan;

@@ -27,7 +27,7 @@ namespace oddkit {
 /// The aggregations computed for one input field.
 struct FieldAggregations {
     std::string field;
-    std::vector<Aggregation> aggregations;
+    std::vector<WindowAggregation> aggregations;
 };
 
 /// Timestamps farther than this from the epoch (about 146 years) are refused, so window
