@@ -103,27 +103,16 @@ void register_analysis(py::module_ &m) {
             RollingOptions o{min_periods, parse_closed(closed), center};
             const auto how = parse_interpolation(interpolation);
             const RollingWindow window = make_window(kind, size);
-            WindowBounds b;
-            {
-                py::gil_scoped_release release; // bounds are one pass over the times
-                b = window_bounds(t, view.cols(), window, o);
-            }
-            static const char *known[] = {"mean", "sum", "var", "std", "min", "max", "median", "quantile", "count"};
-            bool ok = false;
-            for (const char *k : known) ok = ok || stat == k;
-            require(ok, "stat", "unknown rolling statistic '", stat, "'");
+            // Bad times or parameters fail even without columns.
+            if (window.is_time()) check_sorted_times(t, view.cols());
+            (void)window_min_periods(window, o);
+            RollingStat rs = RollingStat::parse(stat);
+            rs.q = q;
+            rs.interpolation = how;
+            rs.ddof = ddof;
             require(stat != "quantile" || (q >= 0.0 && q <= 1.0), "q", "must be in [0, 1], got ", q);
-            return per_column(columns, [&](const VectorView &x, OutputView out) {
-                if (stat == "mean") rolling_mean(b, x, out);
-                else if (stat == "sum") rolling_sum(b, x, out);
-                else if (stat == "var") rolling_var(b, x, out, ddof);
-                else if (stat == "std") rolling_std(b, x, out, ddof);
-                else if (stat == "min") rolling_min(b, x, out);
-                else if (stat == "max") rolling_max(b, x, out);
-                else if (stat == "median") rolling_median(b, x, out);
-                else if (stat == "quantile") rolling_quantile(b, x, out, q, how);
-                else rolling_count(b, x, out);
-            });
+            // Each column walks the window bounds alongside its values: no bound arrays.
+            return per_column(columns, [&](const VectorView &x, OutputView out) { rolling_into(t, window, o, rs, x, out); });
         },
         py::arg("columns"), py::arg("times"), py::arg("kind"), py::arg("size"), py::arg("min_periods"),
         py::arg("closed"), py::arg("center"), py::arg("stat"), py::arg("q") = 0.5,

@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <deque>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "oddkit/core/matrix_view.hpp"
 #include "oddkit/core/validation.hpp"
@@ -43,7 +45,7 @@ struct RunningSum {
     double sum = 0.0, add_error = 0.0, remove_error = 0.0, last = nan;
     std::size_t count = 0, negatives = 0, same_run = 0;
 
-    void add(double v) {
+    [[gnu::always_inline]] void add(double v) {
         if (std::isnan(v)) return;
         ++count;
         negatives += v < 0.0;
@@ -54,7 +56,7 @@ struct RunningSum {
         same_run = v == last ? same_run + 1 : 1;
         last = v;
     }
-    void remove(double v) {
+    [[gnu::always_inline]] void remove(double v) {
         if (std::isnan(v)) return;
         --count;
         negatives -= v < 0.0;
@@ -63,6 +65,17 @@ struct RunningSum {
         remove_error = (t - sum) - y;
         sum = t;
     }
+    /// remove(v) when `go`, without a branch (same arithmetic, results selected).
+    [[gnu::always_inline]] void remove_if(double v, bool go) {
+        const bool valid = go & (v == v);
+        const double y = -v - remove_error;
+        const double t = sum + y;
+        const double error = (t - sum) - y;
+        sum = valid ? t : sum;
+        remove_error = valid ? error : remove_error;
+        count -= valid;
+        negatives -= valid & (v < 0.0);
+    }
 };
 
 /// Welford mean and sum of squared deviations, updatable in both directions.
@@ -70,7 +83,7 @@ struct RunningMoments {
     double mean = 0.0, m2 = 0.0, error = 0.0, last = nan;
     std::size_t count = 0, same_run = 0;
 
-    void add(double v) {
+    [[gnu::always_inline]] void add(double v) {
         if (std::isnan(v)) return;
         ++count;
         same_run = v == last ? same_run + 1 : 1;
@@ -82,7 +95,7 @@ struct RunningMoments {
         mean += delta / static_cast<double>(count);
         m2 += (v - previous_mean) * (v - mean);
     }
-    void remove(double v) {
+    [[gnu::always_inline]] void remove(double v) {
         if (std::isnan(v)) return;
         --count;
         if (count == 0) {
@@ -96,33 +109,101 @@ struct RunningMoments {
         mean -= delta / static_cast<double>(count);
         m2 -= (v - previous_mean) * (v - mean);
     }
+    /// remove(v) when `go`, branch-free unless the window empties.
+    [[gnu::always_inline]] void remove_if(double v, bool go) {
+        const bool valid = go & (v == v);
+        const std::size_t left = count - valid;
+        if (valid && left == 0) {
+            count = 0;
+            mean = m2 = 0.0;
+            return;
+        }
+        const double previous_mean = mean - error;
+        const double y = v - error;
+        const double delta = y - mean;
+        const double new_error = (delta + mean) - y;
+        const double new_mean = mean - delta / static_cast<double>(left);
+        const double new_m2 = m2 - (v - previous_mean) * (v - new_mean);
+        count = left;
+        error = valid ? new_error : error;
+        mean = valid ? new_mean : mean;
+        m2 = valid ? new_m2 : m2;
+    }
+};
+
+/// Reads precomputed bound arrays in the cursor's shape (see with_window_cursor).
+struct BoundsArrayCursor {
+    static constexpr TimeWindowShape shape = TimeWindowShape::other;
+    const WindowBounds &b;
+    std::pair<std::size_t, std::size_t> operator()(std::size_t i) const noexcept { return {b.start[i], b.end[i]}; }
 };
 
 /// Slides `State` over the windows: a window that overlaps the previous one removes the rows
 /// that left and adds the rows that entered; a disjoint one starts afresh.
-template <class State, class Emit>
-void slide(const WindowBounds &b, const VectorView &x, OutputView out, Emit emit) {
+template <class State, class Cursor, class Emit>
+void slide_generic(Cursor cursor, const VectorView &x, OutputView out, Emit emit) {
     State state;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        const std::size_t s = b.start[i], e = b.end[i];
-        if (i == 0 || s >= b.end[i - 1]) {
+    std::size_t previous_start = 0, previous_end = 0;
+    const double *v = x.data;
+    for (std::size_t i = 0; i < x.size; ++i) {
+        const auto [s, e] = cursor(i);
+        if (i == 0 || s >= previous_end) {
             state = State{};
-            for (std::size_t j = s; j < e; ++j) state.add(x[j]);
+            for (std::size_t j = s; j < e; ++j) state.add(v[j]);
         } else {
-            for (std::size_t j = b.start[i - 1]; j < s; ++j) state.remove(x[j]);
-            for (std::size_t j = b.end[i - 1]; j < e; ++j) state.add(x[j]);
+            for (std::size_t j = previous_start; j < s; ++j) state.remove(v[j]);
+            for (std::size_t j = previous_end; j < e; ++j) state.add(v[j]);
         }
+        out[i] = emit(state);
+        previous_start = s;
+        previous_end = e;
+    }
+}
+
+/// slide() for trailing right-closed time windows (pandas' default), where row i's window ends
+/// at i + 1: the rows leaving are removed while the start pointer walks, the first one per row
+/// without a branch (whether a row leaves varies row to row and would be mispredicted; a
+/// second predicated step would lengthen the compensation's dependency chain for every row),
+/// so each row costs one pass and no bound arrays. Same operations in the same order as slide().
+template <class State, bool LeftClosed, class Emit>
+void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorView &x, OutputView out, Emit emit) {
+    State state;
+    const double *v = x.data;
+    std::size_t s = 0;
+    const auto before = [](std::int64_t time, std::int64_t lower) { return LeftClosed ? time < lower : time <= lower; };
+    for (std::size_t i = 0; i < x.size; ++i) {
+        std::int64_t lower;
+        // back >= 1, so the walk stops at row i by itself; when t - back underflows no row
+        // lies before the window.
+        if (!__builtin_sub_overflow(times[i], back, &lower)) {
+            const bool go = before(times[s], lower);
+            state.remove_if(v[s], go);
+            s += go;
+            while (before(times[s], lower)) state.remove(v[s++]);
+        }
+        if (s == i) state = State{}; // disjoint from the previous window: start afresh
+        state.add(v[i]);
         out[i] = emit(state);
     }
 }
 
-template <bool Max> void rolling_extreme(const WindowBounds &b, const VectorView &x, OutputView out) {
-    check_rolling_sizes(b, x, out);
+template <class State, class Cursor, class Emit>
+void slide(Cursor cursor, const VectorView &x, OutputView out, Emit emit) {
+    if constexpr (Cursor::shape == TimeWindowShape::trailing_right_closed) {
+        slide_trailing<State, Cursor::left_closed>(cursor.times, cursor.back, x, out, emit);
+    } else {
+        slide_generic<State>(cursor, x, out, emit);
+    }
+}
+
+template <bool Max, class Cursor>
+void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x, OutputView out) {
     std::deque<std::size_t> candidates; // rows whose values decrease (max) / increase (min)
     std::size_t added = 0, count = 0, removed_upto = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        const std::size_t s = b.start[i], e = std::max(b.end[i], added);
-        for (std::size_t j = added; j < b.end[i]; ++j) {
+    for (std::size_t i = 0; i < x.size; ++i) {
+        const auto [s, end] = cursor(i);
+        const std::size_t e = std::max(end, added);
+        for (std::size_t j = added; j < end; ++j) {
             const double v = x[j];
             if (std::isnan(v)) continue;
             ++count;
@@ -135,27 +216,21 @@ template <bool Max> void rolling_extreme(const WindowBounds &b, const VectorView
         for (std::size_t j = removed_upto; j < s; ++j) count -= !std::isnan(x[j]);
         removed_upto = std::max(removed_upto, s);
         while (!candidates.empty() && candidates.front() < s) candidates.pop_front();
-        out[i] = (!candidates.empty() && count >= b.min_periods) ? x[candidates.front()] : nan;
+        out[i] = (!candidates.empty() && count >= min_periods) ? x[candidates.front()] : nan;
     }
 }
 
-} // namespace detail
-
-inline void rolling_sum(const WindowBounds &b, const VectorView &x, OutputView out) {
-    detail::check_rolling_sizes(b, x, out);
-    const std::size_t mp = b.min_periods;
-    detail::slide<detail::RunningSum>(b, x, out, [mp](const detail::RunningSum &r) {
-        if (r.count < mp) return detail::nan;
+template <class Cursor> void rolling_sum(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
+    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) {
+        if (r.count < mp) return nan;
         if (r.count == 0) return 0.0;
         return r.same_run >= r.count ? r.last * static_cast<double>(r.count) : r.sum;
     });
 }
 
-inline void rolling_mean(const WindowBounds &b, const VectorView &x, OutputView out) {
-    detail::check_rolling_sizes(b, x, out);
-    const std::size_t mp = b.min_periods;
-    detail::slide<detail::RunningSum>(b, x, out, [mp](const detail::RunningSum &r) {
-        if (r.count < mp || r.count == 0) return detail::nan;
+template <class Cursor> void rolling_mean(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
+    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) {
+        if (r.count < mp || r.count == 0) return nan;
         if (r.same_run >= r.count) return r.last;
         const double m = r.sum / static_cast<double>(r.count);
         // Rounding must not give an all-positive window a negative mean (or the reverse).
@@ -165,68 +240,151 @@ inline void rolling_mean(const WindowBounds &b, const VectorView &x, OutputView 
     });
 }
 
-/// Variance with `ddof` (pandas' default 1); NaN when the window holds ddof values or fewer.
-inline void rolling_var(const WindowBounds &b, const VectorView &x, OutputView out, int ddof = 1) {
-    detail::check_rolling_sizes(b, x, out);
+template <class Cursor>
+void rolling_var(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof) {
     require(ddof >= 0, "ddof", "must be >= 0, got ", ddof);
-    const std::size_t mp = b.min_periods;
     const auto d = static_cast<std::size_t>(ddof);
-    detail::slide<detail::RunningMoments>(b, x, out, [mp, d](const detail::RunningMoments &r) {
-        if (r.count < mp || r.count <= d) return detail::nan;
+    slide<RunningMoments>(cursor, x, out, [mp, d](const RunningMoments &r) {
+        if (r.count < mp || r.count <= d) return nan;
         if (r.count == 1 || r.same_run >= r.count) return 0.0;
         const double v = r.m2 / static_cast<double>(r.count - d);
         return v < 0.0 ? 0.0 : v;
     });
 }
 
-inline void rolling_std(const WindowBounds &b, const VectorView &x, OutputView out, int ddof = 1) {
-    rolling_var(b, x, out, ddof);
+template <class Cursor>
+void rolling_std(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof) {
+    rolling_var(cursor, mp, x, out, ddof);
     for (std::size_t i = 0; i < out.size; ++i) out[i] = std::sqrt(out[i]);
+}
+
+template <class Cursor> void rolling_count(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
+    std::size_t count = 0, lo = 0, hi = 0;
+    for (std::size_t i = 0; i < x.size; ++i) {
+        const auto [s, e] = cursor(i);
+        for (; hi < e; ++hi) count += !std::isnan(x[hi]);
+        for (; lo < s; ++lo) count -= !std::isnan(x[lo]);
+        out[i] = e - s >= mp ? static_cast<double>(count) : nan;
+    }
+}
+
+template <class Cursor>
+void rolling_quantile(Cursor cursor, std::size_t min_periods, const VectorView &x, OutputView out, double q,
+                      QuantileInterpolation how) {
+    require(q >= 0.0 && q <= 1.0, "q", "must be in [0, 1], got ", q);
+    SortedWindow w;
+    const std::size_t mp = std::max<std::size_t>(min_periods, 1);
+    std::size_t previous_start = 0, previous_end = 0;
+    for (std::size_t i = 0; i < x.size; ++i) {
+        const auto [s, e] = cursor(i);
+        if (i == 0 || s >= previous_end) {
+            w.clear();
+            for (std::size_t j = s; j < e; ++j) w.insert(x[j]);
+        } else {
+            for (std::size_t j = previous_end; j < e; ++j) w.insert(x[j]);
+            for (std::size_t j = previous_start; j < s; ++j) w.erase(x[j]);
+        }
+        out[i] = w.size() >= mp ? quantile_of_sorted([&w](std::size_t k) { return w[k]; }, w.size(), q, how) : nan;
+        previous_start = s;
+        previous_end = e;
+    }
+}
+
+} // namespace detail
+
+inline void rolling_sum(const WindowBounds &b, const VectorView &x, OutputView out) {
+    detail::check_rolling_sizes(b, x, out);
+    detail::rolling_sum(detail::BoundsArrayCursor{b}, b.min_periods, x, out);
+}
+
+inline void rolling_mean(const WindowBounds &b, const VectorView &x, OutputView out) {
+    detail::check_rolling_sizes(b, x, out);
+    detail::rolling_mean(detail::BoundsArrayCursor{b}, b.min_periods, x, out);
+}
+
+/// Variance with `ddof` (pandas' default 1); NaN when the window holds ddof values or fewer.
+inline void rolling_var(const WindowBounds &b, const VectorView &x, OutputView out, int ddof = 1) {
+    detail::check_rolling_sizes(b, x, out);
+    detail::rolling_var(detail::BoundsArrayCursor{b}, b.min_periods, x, out, ddof);
+}
+
+inline void rolling_std(const WindowBounds &b, const VectorView &x, OutputView out, int ddof = 1) {
+    detail::check_rolling_sizes(b, x, out);
+    detail::rolling_std(detail::BoundsArrayCursor{b}, b.min_periods, x, out, ddof);
 }
 
 /// Non-missing values in each window; NaN where the window has fewer than min_periods rows.
 inline void rolling_count(const WindowBounds &b, const VectorView &x, OutputView out) {
     detail::check_rolling_sizes(b, x, out);
-    std::size_t count = 0, lo = 0, hi = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        for (; hi < b.end[i]; ++hi) count += !std::isnan(x[hi]);
-        for (; lo < b.start[i]; ++lo) count -= !std::isnan(x[lo]);
-        const std::size_t rows = b.end[i] - b.start[i];
-        out[i] = rows >= b.min_periods ? static_cast<double>(count) : detail::nan;
-    }
+    detail::rolling_count(detail::BoundsArrayCursor{b}, b.min_periods, x, out);
 }
 
 inline void rolling_min(const WindowBounds &b, const VectorView &x, OutputView out) {
-    detail::rolling_extreme<false>(b, x, out);
+    detail::check_rolling_sizes(b, x, out);
+    detail::rolling_extreme<false>(detail::BoundsArrayCursor{b}, b.min_periods, x, out);
 }
 inline void rolling_max(const WindowBounds &b, const VectorView &x, OutputView out) {
-    detail::rolling_extreme<true>(b, x, out);
+    detail::check_rolling_sizes(b, x, out);
+    detail::rolling_extreme<true>(detail::BoundsArrayCursor{b}, b.min_periods, x, out);
 }
 
 /// The q-quantile (q in [0, 1]) of each window.
 inline void rolling_quantile(const WindowBounds &b, const VectorView &x, OutputView out, double q,
                              QuantileInterpolation how = QuantileInterpolation::linear) {
     detail::check_rolling_sizes(b, x, out);
-    require(q >= 0.0 && q <= 1.0, "q", "must be in [0, 1], got ", q);
-    detail::SortedWindow w;
-    const std::size_t mp = std::max<std::size_t>(b.min_periods, 1);
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        const std::size_t s = b.start[i], e = b.end[i];
-        if (i == 0 || s >= b.end[i - 1]) {
-            w.clear();
-            for (std::size_t j = s; j < e; ++j) w.insert(x[j]);
-        } else {
-            for (std::size_t j = b.end[i - 1]; j < e; ++j) w.insert(x[j]);
-            for (std::size_t j = b.start[i - 1]; j < s; ++j) w.erase(x[j]);
-        }
-        out[i] = w.size() >= mp ? quantile_of_sorted([&w](std::size_t k) { return w[k]; }, w.size(), q, how)
-                                : detail::nan;
-    }
+    detail::rolling_quantile(detail::BoundsArrayCursor{b}, b.min_periods, x, out, q, how);
 }
 
 /// The median: the mean of the two middle values for an even count.
 inline void rolling_median(const WindowBounds &b, const VectorView &x, OutputView out) {
     rolling_quantile(b, x, out, 0.5, QuantileInterpolation::midpoint);
+}
+
+/// One rolling statistic by name, with its arguments.
+struct RollingStat {
+    enum class Kind { mean, sum, var, std, min, max, median, quantile, count } kind = Kind::mean;
+    double q = 0.5;
+    QuantileInterpolation interpolation = QuantileInterpolation::linear;
+    int ddof = 1;
+
+    static RollingStat parse(std::string_view name) {
+        static constexpr std::pair<std::string_view, Kind> names[] = {
+            {"mean", Kind::mean}, {"sum", Kind::sum},       {"var", Kind::var},
+            {"std", Kind::std},   {"min", Kind::min},       {"max", Kind::max},
+            {"median", Kind::median}, {"quantile", Kind::quantile}, {"count", Kind::count}};
+        for (const auto &[n, k] : names) {
+            if (name == n) return {k};
+        }
+        throw InvalidArgument(detail::concat("stat: unknown rolling statistic '", std::string(name), "'"));
+    }
+};
+
+/// The statistic over the windows of `times` (sorted int64 ns; may be null for row windows),
+/// computed in one pass: the window bounds are walked alongside the values, never stored.
+inline void rolling_into(const std::int64_t *times, const RollingWindow &window, const RollingOptions &options,
+                         const RollingStat &stat, const VectorView &x, OutputView out) {
+    require(x.data != nullptr || x.size == 0, "values", "null data pointer");
+    check_output_size(out, x.size);
+    require(stat.kind != RollingStat::Kind::quantile || (stat.q >= 0.0 && stat.q <= 1.0), "q",
+            "must be in [0, 1], got ", stat.q);
+    require(stat.ddof >= 0 || (stat.kind != RollingStat::Kind::var && stat.kind != RollingStat::Kind::std), "ddof",
+            "must be >= 0, got ", stat.ddof);
+    const std::size_t mp = window_min_periods(window, options);
+    with_window_cursor(times, x.size, window, options, [&](auto cursor) {
+        using K = RollingStat::Kind;
+        switch (stat.kind) {
+        case K::mean: return detail::rolling_mean(cursor, mp, x, out);
+        case K::sum: return detail::rolling_sum(cursor, mp, x, out);
+        case K::var: return detail::rolling_var(cursor, mp, x, out, stat.ddof);
+        case K::std: return detail::rolling_std(cursor, mp, x, out, stat.ddof);
+        case K::min: return detail::rolling_extreme<false>(cursor, mp, x, out);
+        case K::max: return detail::rolling_extreme<true>(cursor, mp, x, out);
+        case K::median:
+            return detail::rolling_quantile(cursor, mp, x, out, 0.5, QuantileInterpolation::midpoint);
+        case K::quantile: return detail::rolling_quantile(cursor, mp, x, out, stat.q, stat.interpolation);
+        case K::count: return detail::rolling_count(cursor, mp, x, out);
+        }
+    });
 }
 
 /// The rolling statistics of one column over one set of windows.

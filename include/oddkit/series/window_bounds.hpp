@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "oddkit/core/error.hpp"
@@ -91,87 +92,154 @@ struct WindowBounds {
 /// Times must be non-decreasing (duplicates allowed, as in pandas); names the first bad row.
 inline void check_sorted_times(const std::int64_t *times, std::size_t n, const char *name = "times") {
     require(times != nullptr || n == 0, name, "null pointer for ", n, " timestamps");
+    // A branch-free pass (it vectorises) first; the loop below only runs to name the culprit.
+    bool sorted = true;
+    for (std::size_t i = 1; i < n; ++i) {
+        sorted &= times[i - 1] <= times[i];
+    }
+    if (sorted) {
+        return;
+    }
     for (std::size_t i = 1; i < n; ++i) {
         require(times[i - 1] <= times[i], name, "must be sorted ascending; row ", i, " (", times[i],
                 ") comes before row ", i - 1, " (", times[i - 1], ")");
     }
 }
 
-/// The rows each window covers for n rows. `times` (n int64 ns, sorted) is needed only for
-/// time windows and may be null for row windows.
-inline WindowBounds window_bounds(const std::int64_t *times, std::size_t n, const RollingWindow &window,
-                                  const RollingOptions &options = {}) {
-    WindowBounds b;
-    b.start.resize(n);
-    b.end.resize(n);
-    const bool left_closed = options.closed == Closed::left || options.closed == Closed::both;
-    const bool right_closed = options.closed == Closed::right || options.closed == Closed::both;
+namespace detail {
+
+/// How a cursor's windows are shaped; `other` for row windows and bound arrays.
+enum class TimeWindowShape { trailing_right_closed, trailing_right_open, centered, other };
+
+/// Row windows: output row i covers [i + 1 + offset - w (- 1 if left-closed), i + 1 + offset
+/// (- 1 if right-open)), clipped to [0, n).
+struct RowWindowCursor {
+    static constexpr TimeWindowShape shape = TimeWindowShape::other;
+    std::int64_t n, first_start, first_end;
+
+    std::pair<std::size_t, std::size_t> operator()(std::size_t i) const noexcept {
+        const auto clip = [this](std::int64_t v) {
+            return static_cast<std::size_t>(v < 0 ? 0 : (v > n ? n : v));
+        };
+        const auto row = static_cast<std::int64_t>(i);
+        return {clip(first_start + row), clip(first_end + row)};
+    }
+};
+
+/// Time windows computed on the fly by two pointers over the sorted times, for rows visited in
+/// order 0, 1, 2, ...: the bounds of a row depend on the previous row's, so no bound arrays
+/// are needed. The closed/center choice is a template parameter to keep the walk branch-light.
+template <bool LeftClosed, TimeWindowShape Shape> struct TimeWindowCursor {
+    static constexpr TimeWindowShape shape = Shape;
+    static constexpr bool left_closed = LeftClosed;
+    const std::int64_t *times;
+    std::size_t n;
+    std::int64_t back;  ///< the window reaches this far before the row's time
+    std::int64_t ahead; ///< and, centred, this far after it
+    bool right_closed;  ///< centred windows only
+    std::size_t s = 0, e = 0;
+
+    std::pair<std::size_t, std::size_t> operator()(std::size_t i) noexcept {
+        const std::int64_t t = times[i];
+        // Rows at exactly `lower` are in when left-closed. A trailing window has back >= 1, so
+        // the walk stops at row i by itself; a centred one may have back == 0. When t - back
+        // underflows, no row lies before the window.
+        std::int64_t lower;
+        if (!__builtin_sub_overflow(t, back, &lower)) {
+            if constexpr (Shape == TimeWindowShape::centered) {
+                while (s < i && (LeftClosed ? times[s] < lower : times[s] <= lower)) ++s;
+            } else {
+                while (LeftClosed ? times[s] < lower : times[s] <= lower) ++s;
+            }
+        }
+        if constexpr (Shape == TimeWindowShape::trailing_right_closed) {
+            e = i + 1; // with duplicate timestamps the window ends at row i itself, as pandas
+        } else if constexpr (Shape == TimeWindowShape::centered) {
+            std::int64_t upper;
+            if (__builtin_add_overflow(t, ahead, &upper)) upper = INT64_MAX;
+            e = e < s ? s : e;
+            if (right_closed) {
+                while (e < n && times[e] <= upper) ++e;
+            } else {
+                while (e < n && times[e] < upper) ++e;
+            }
+        } else {
+            // Right-open: the window stops before the first row sharing this timestamp.
+            e = e < s ? s : e;
+            while (e < i && times[e] < t) ++e;
+        }
+        return {s, e < s ? s : e};
+    }
+};
+
+} // namespace detail
+
+/// The min_periods a window implies (validated): the option, else the row count or 1.
+inline std::size_t window_min_periods(const RollingWindow &window, const RollingOptions &options) {
     if (window.kind == RollingWindow::Kind::rows) {
         require(window.size >= 1, "window", "a row-count window must be >= 1, got ", window.size);
         const std::int64_t w = window.size;
         const std::int64_t mp = options.min_periods.value_or(w);
         require(mp >= 0 && mp <= w, "min_periods", "must be in [0, window] = [0, ", w, "], got ", mp);
-        b.min_periods = static_cast<std::size_t>(mp);
-        const std::int64_t offset = options.center ? (w - 1) / 2 : 0;
-        const auto clip = [n](std::int64_t v) {
-            return static_cast<std::size_t>(std::min<std::int64_t>(std::max<std::int64_t>(v, 0),
-                                                                   static_cast<std::int64_t>(n)));
-        };
-        for (std::size_t i = 0; i < n; ++i) {
-            std::int64_t e = static_cast<std::int64_t>(i) + 1 + offset;
-            std::int64_t s = e - w;
-            if (left_closed) --s;
-            if (!right_closed) --e;
-            b.start[i] = clip(s);
-            b.end[i] = clip(e);
-        }
-        return b;
+        return static_cast<std::size_t>(mp);
     }
     require(window.size >= 1, "window", "a time window must be positive, got ", window.size, " ns");
-    check_sorted_times(times, n);
     const std::int64_t mp = options.min_periods.value_or(1);
     require(mp >= 0, "min_periods", "must be >= 0, got ", mp);
-    b.min_periods = static_cast<std::size_t>(mp);
-    if (n == 0) {
-        return b;
+    return static_cast<std::size_t>(mp);
+}
+
+/// Validates the window over n rows, then calls f(cursor) once with the cursor that yields
+/// each row's [start, end) when called with rows 0, 1, ..., n - 1 in order. `times` (n int64
+/// ns, sorted) is needed only for time windows and may be null for row windows.
+template <class F>
+decltype(auto) with_window_cursor(const std::int64_t *times, std::size_t n, const RollingWindow &window,
+                                  const RollingOptions &options, F &&f) {
+    (void)window_min_periods(window, options);
+    const bool left_closed = options.closed == Closed::left || options.closed == Closed::both;
+    const bool right_closed = options.closed == Closed::right || options.closed == Closed::both;
+    if (window.kind == RollingWindow::Kind::rows) {
+        const std::int64_t w = window.size;
+        const std::int64_t e = 1 + (options.center ? (w - 1) / 2 : 0) - (right_closed ? 0 : 1);
+        const std::int64_t s = 1 + (options.center ? (w - 1) / 2 : 0) - w - (left_closed ? 1 : 0);
+        return f(detail::RowWindowCursor{static_cast<std::int64_t>(n), s, e});
     }
-    // Offsets are taken relative to the row's own time; saturating keeps extreme
-    // timestamps from overflowing (the window then simply reaches the end of time).
-    const auto sub = [](std::int64_t a, std::int64_t d) {
-        std::int64_t r;
-        return __builtin_sub_overflow(a, d, &r) ? INT64_MIN : r;
-    };
-    const auto add = [](std::int64_t a, std::int64_t d) {
-        std::int64_t r;
-        return __builtin_add_overflow(a, d, &r) ? INT64_MAX : r;
-    };
-    const std::int64_t back = options.center ? window.size / 2 : window.size;
-    std::size_t s = 0;
-    std::size_t e = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t t = times[i];
-        const std::int64_t lower = sub(t, back); // rows at exactly `lower` are in if left-closed
-        while (s < i && (times[s] < lower || (times[s] == lower && !left_closed))) {
-            ++s;
+    check_sorted_times(times, n);
+    using detail::TimeWindowCursor, detail::TimeWindowShape;
+    if (options.center) {
+        const std::int64_t half = window.size / 2;
+        if (left_closed) {
+            return f(TimeWindowCursor<true, TimeWindowShape::centered>{times, n, half, half, right_closed});
         }
-        if (options.center) {
-            const std::int64_t upper = add(t, window.size / 2);
-            e = std::max(e, s);
-            while (e < n && (times[e] < upper || (times[e] == upper && right_closed))) {
-                ++e;
-            }
-        } else if (right_closed) {
-            e = i + 1;
-        } else {
-            // Right-open: the window stops before the first row sharing this timestamp.
-            e = std::max(e, s);
-            while (e < i && times[e] < t) {
-                ++e;
-            }
-        }
-        b.start[i] = s;
-        b.end[i] = std::max(e, s);
+        return f(TimeWindowCursor<false, TimeWindowShape::centered>{times, n, half, half, right_closed});
     }
+    if (right_closed) {
+        if (left_closed) {
+            return f(TimeWindowCursor<true, TimeWindowShape::trailing_right_closed>{times, n, window.size, 0, true});
+        }
+        return f(TimeWindowCursor<false, TimeWindowShape::trailing_right_closed>{times, n, window.size, 0, true});
+    }
+    if (left_closed) {
+        return f(TimeWindowCursor<true, TimeWindowShape::trailing_right_open>{times, n, window.size, 0, false});
+    }
+    return f(TimeWindowCursor<false, TimeWindowShape::trailing_right_open>{times, n, window.size, 0, false});
+}
+
+/// The rows each window covers for n rows, as arrays (the rolling functions that take times
+/// walk the same bounds on the fly instead).
+inline WindowBounds window_bounds(const std::int64_t *times, std::size_t n, const RollingWindow &window,
+                                  const RollingOptions &options = {}) {
+    WindowBounds b;
+    b.min_periods = window_min_periods(window, options);
+    b.start.resize(n);
+    b.end.resize(n);
+    with_window_cursor(times, n, window, options, [&](auto cursor) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto [s, e] = cursor(i);
+            b.start[i] = s;
+            b.end[i] = e;
+        }
+    });
     return b;
 }
 

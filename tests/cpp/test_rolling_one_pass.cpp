@@ -1,0 +1,127 @@
+// The one-pass rolling path (rolling_into: bounds walked alongside the values) against the
+// bound-array path and against window bounds found by brute force from pandas' rules.
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "oddkit/core/random.hpp"
+#include "oddkit/series/rolling.hpp"
+
+using namespace oddkit;
+
+namespace {
+
+constexpr std::int64_t sec = 1'000'000'000;
+
+/// Irregular times with duplicates and gaps longer than the window; values with NaN runs.
+void make_series(std::size_t n, std::vector<std::int64_t> &t, std::vector<double> &x) {
+    Random rng(11);
+    t.resize(n);
+    x.resize(n);
+    std::int64_t now = 1'700'000'000 * sec;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double u = rng.uniform();
+        now += u < 0.2 ? 0 : (u < 0.9 ? static_cast<std::int64_t>(rng.uniform() * 4 * sec) : 15 * sec);
+        t[i] = now;
+        x[i] = rng.uniform() < 0.1 ? std::nan("") : rng.normal() * (i % 50 < 25 ? 1.0 : 1e6);
+    }
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
+
+} // namespace
+
+TEST_CASE("window_bounds matches a brute-force reading of pandas' time-window rules") {
+    std::vector<std::int64_t> t;
+    std::vector<double> x;
+    make_series(300, t, x);
+    const std::int64_t w = 10 * sec;
+    for (bool center : {false, true}) {
+        for (Closed closed : {Closed::right, Closed::left, Closed::both, Closed::neither}) {
+            const bool lc = closed == Closed::left || closed == Closed::both;
+            const bool rc = closed == Closed::right || closed == Closed::both;
+            const auto b = window_bounds(t.data(), t.size(), RollingWindow::duration(w), {std::nullopt, closed, center});
+            for (std::size_t i = 0; i < t.size(); ++i) {
+                const std::int64_t lo = t[i] - (center ? w / 2 : w);
+                const std::int64_t hi = center ? t[i] + w / 2 : t[i];
+                std::size_t s = 0;
+                while (s < i && (lc ? t[s] < lo : t[s] <= lo)) ++s;
+                std::size_t e = s;
+                if (!center && rc) {
+                    e = i + 1;
+                } else {
+                    const std::size_t limit = center ? t.size() : i;
+                    while (e < limit && (rc ? t[e] <= hi : t[e] < hi)) ++e;
+                }
+                INFO("row " << i << " closed " << closed_name(closed) << " center " << center);
+                CHECK(b.start[i] == s);
+                CHECK(b.end[i] == e);
+            }
+        }
+    }
+}
+
+TEST_CASE("rolling_into gives the bound-array results bit for bit") {
+    std::vector<std::int64_t> t;
+    std::vector<double> x;
+    make_series(500, t, x);
+    const char *stats[] = {"mean", "sum", "var", "std", "min", "max", "median", "quantile", "count"};
+    for (const RollingWindow window : {RollingWindow::duration(10 * sec), RollingWindow::duration(1),
+                                       RollingWindow::rows(7)}) {
+        for (bool center : {false, true}) {
+            for (Closed closed : {Closed::right, Closed::left, Closed::both, Closed::neither}) {
+                for (std::optional<std::int64_t> mp : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{3}}) {
+                    const RollingOptions o{mp, closed, center};
+                    const auto b = window_bounds(t.data(), t.size(), window, o);
+                    for (const char *name : stats) {
+                        RollingStat stat = RollingStat::parse(name);
+                        stat.q = 0.3;
+                        std::vector<double> fused(x.size()), reference(x.size());
+                        rolling_into(t.data(), window, o, stat, VectorView(x.data(), x.size()),
+                                     OutputView(fused.data(), fused.size()));
+                        const VectorView xv(x.data(), x.size());
+                        const OutputView r(reference.data(), reference.size());
+                        const std::string s = name;
+                        if (s == "mean") rolling_mean(b, xv, r);
+                        else if (s == "sum") rolling_sum(b, xv, r);
+                        else if (s == "var") rolling_var(b, xv, r);
+                        else if (s == "std") rolling_std(b, xv, r);
+                        else if (s == "min") rolling_min(b, xv, r);
+                        else if (s == "max") rolling_max(b, xv, r);
+                        else if (s == "median") rolling_median(b, xv, r);
+                        else if (s == "quantile") rolling_quantile(b, xv, r, 0.3);
+                        else rolling_count(b, xv, r);
+                        std::size_t differ = 0;
+                        for (std::size_t i = 0; i < x.size(); ++i) differ += !same_bits(fused[i], reference[i]);
+                        INFO(name << " closed " << closed_name(closed) << " center " << center << " window "
+                                  << window.size);
+                        CHECK(differ == 0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("rolling_into refuses bad input naming the argument") {
+    std::vector<std::int64_t> t = {3, 2, 5};
+    std::vector<double> x = {1, 2, 3}, out(3);
+    const auto w = RollingWindow::duration(2);
+    CHECK_THROWS_WITH_AS(rolling_into(t.data(), w, {}, RollingStat{}, VectorView(x.data(), 3), OutputView(out.data(), 3)),
+                         doctest::Contains("times"), InvalidArgument);
+    t = {1, 2, 3};
+    CHECK_THROWS_WITH_AS(rolling_into(t.data(), w, {-1}, RollingStat{}, VectorView(x.data(), 3), OutputView(out.data(), 3)),
+                         doctest::Contains("min_periods"), InvalidArgument);
+    CHECK_THROWS_WITH_AS(rolling_into(t.data(), w, {}, RollingStat{}, VectorView(x.data(), 3), OutputView(out.data(), 2)),
+                         doctest::Contains("out"), InvalidArgument);
+    CHECK_THROWS_WITH_AS(RollingStat::parse("mode"), doctest::Contains("stat"), InvalidArgument);
+    // Timestamps at the bottom of the int64 range: the window start saturates, no overflow.
+    t = {INT64_MIN + 1, INT64_MIN + 2, INT64_MIN + 3};
+    rolling_into(t.data(), RollingWindow::duration(10), {}, RollingStat{}, VectorView(x.data(), 3),
+                 OutputView(out.data(), 3));
+    CHECK(out[2] == doctest::Approx(2.0));
+}
