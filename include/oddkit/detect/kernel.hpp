@@ -20,6 +20,7 @@
 
 #include "oddkit/core/error.hpp"
 #include "oddkit/core/matrix_view.hpp"
+#include "oddkit/detect/vector_exp.hpp"
 
 namespace oddkit {
 
@@ -109,8 +110,9 @@ struct Kernel {
             return;
         case KernelType::rbf: {
             Eigen::Map<const Eigen::ArrayXd> bn(b_norms, static_cast<Eigen::Index>(n));
-            // -gamma * max(|a|^2 + |b|^2 - 2 a.b, 0), vectorised by Eigen (exp included)
-            k = ((2.0 * k - bn - a_norm).min(0.0) * gamma).exp();
+            // exp(-gamma * max(|a|^2 + |b|^2 - 2 a.b, 0)); Eigen's exp is slow on plain SSE2
+            k = 2.0 * k - bn - a_norm;
+            detail::exp_scaled_nonpositive(dots, n, gamma);
             return;
         }
         case KernelType::poly:

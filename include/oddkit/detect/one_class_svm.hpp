@@ -30,6 +30,7 @@
 #include "oddkit/core/random.hpp"
 #include "oddkit/core/validation.hpp"
 #include "oddkit/detect/detector.hpp"
+#include "oddkit/detect/dot_block.hpp"
 #include "oddkit/detect/kernel.hpp"
 #include "oddkit/detect/kernel_cache.hpp"
 #include "oddkit/detect/nystroem.hpp"
@@ -315,13 +316,12 @@ class OneClassSVM final : public Detector {
     void score_samples(const MatrixView &X, OutputView out) const override {
         check_input(X);
         check_output_size(out, X.rows());
-        const std::size_t s = support_.size();
-        const MatrixView V(vectors_.data(), s, n_features_);
-        const Eigen::Map<const Eigen::VectorXd> c(coef_.data(), static_cast<Eigen::Index>(s));
+        const std::size_t s = padded_.size();
+        const std::size_t d = n_features_;
         constexpr std::size_t block = 256;
         const std::size_t n_blocks = (X.rows() + block - 1) / block;
-        // Fixed blocks (not per-thread chunks) keep every product the same shape: the scores
-        // do not depend on n_jobs.
+        // Fixed blocks (not per-thread chunks) and sums in an order fixed by the code: the
+        // scores do not depend on n_jobs.
         parallel_for_chunks(
             n_blocks, resolve_n_jobs(params_.n_jobs),
             [&](std::size_t b0, std::size_t b1) {
@@ -329,12 +329,27 @@ class OneClassSVM final : public Detector {
                 for (std::size_t b = b0; b < b1; ++b) {
                     const std::size_t begin = b * block, end = std::min(X.rows(), begin + block);
                     const MatrixView A = X.slice_rows(begin, end);
-                    const auto norms = kernel_.uses_norms() ? squared_norms(A) : std::vector<double>();
-                    kernel_block(kernel_, A, norms.data(), V, norms_.data(), K.data());
-                    const Eigen::Map<const RowMatrixXd> Kb(K.data(), static_cast<Eigen::Index>(end - begin),
-                                                           static_cast<Eigen::Index>(s));
-                    Eigen::Map<Eigen::VectorXd>(out.data + begin, static_cast<Eigen::Index>(end - begin)).noalias() =
-                        Kb * c;
+                    detail::dot_block(A.data(), end - begin, std::max<std::size_t>(A.row_stride(), 1), vt_.data(),
+                                      d, s, K.data());
+                    const std::size_t rows = end - begin;
+                    if (kernel_.type == KernelType::rbf) {
+                        // -|x - v|^2 row by row, then one exp over the whole block
+                        for (std::size_t i = 0; i < rows; ++i) {
+                            double *k = K.data() + i * s;
+                            const double norm = squared_norm(A.row(i), d);
+                            for (std::size_t t = 0; t < s; ++t) {
+                                k[t] = 2.0 * k[t] - padded_norms_[t] - norm;
+                            }
+                        }
+                        detail::exp_scaled_nonpositive(K.data(), rows * s, kernel_.gamma);
+                    } else {
+                        for (std::size_t i = 0; i < rows; ++i) {
+                            kernel_.apply(K.data() + i * s, s, 0.0, nullptr);
+                        }
+                    }
+                    for (std::size_t i = 0; i < rows; ++i) {
+                        out.data[begin + i] = detail::weighted_sum(K.data() + i * s, padded_.data(), s);
+                    }
                 }
             },
             4);
@@ -441,7 +456,30 @@ class OneClassSVM final : public Detector {
         check_n_features(X, n_features_, "OneClassSVM");
         check_finite(X);
     }
-    void refresh_norms() { norms_ = squared_norms(MatrixView(vectors_.data(), support_.size(), n_features_)); }
+    /// The expansion as scoring reads it: vectors transposed (d x s') and padded with zero
+    /// vectors of weight 0 to s' = a multiple of detail::dot_block_lanes.
+    void refresh_norms() {
+        const std::size_t s = support_.size(), d = n_features_;
+        const std::size_t lanes = detail::dot_block_lanes;
+        const std::size_t padded = (s + lanes - 1) / lanes * lanes;
+        vt_.assign(d * padded, 0.0);
+        for (std::size_t t = 0; t < s; ++t) {
+            for (std::size_t j = 0; j < d; ++j) {
+                vt_[j * padded + t] = vectors_[t * d + j];
+            }
+        }
+        padded_.assign(padded, 0.0);
+        std::copy(coef_.begin(), coef_.end(), padded_.begin());
+        padded_norms_ = squared_norms(MatrixView(vectors_.data(), s, d));
+        padded_norms_.resize(padded, 0.0);
+    }
+    static double squared_norm(const double *row, std::size_t d) noexcept {
+        double sum = 0.0;
+        for (std::size_t j = 0; j < d; ++j) {
+            sum += row[j] * row[j];
+        }
+        return sum;
+    }
 
     Params params_;
     Kernel kernel_;
@@ -450,8 +488,10 @@ class OneClassSVM final : public Detector {
     double rho_ = 0.0;
     std::vector<std::int64_t> support_;
     std::vector<double> vectors_; // s x d
-    std::vector<double> norms_;
     std::vector<double> coef_;
+    std::vector<double> vt_;           // d x s', transposed and padded for scoring
+    std::vector<double> padded_;       // coef_ padded with zeros to s'
+    std::vector<double> padded_norms_; // |v_t|^2 padded with zeros
     std::size_t n_iter_ = 0;
     bool converged_ = true;
     std::vector<std::string> feature_names_;
