@@ -594,7 +594,4 @@ class Ensemble final : public Detector {
     double proba_scale_ = 0.0;
 };
 
-/// Ensembles load through load_detector too (they are detectors, and may be nested).
-inline const bool ensemble_loader_registered = (register_detector("Ensemble", &load_detector_as<Ensemble>), true);
-
 } // namespace oddkit
