@@ -9,12 +9,12 @@ jobs=${ODDKIT_JOBS:-$(nproc)}
 tests/install_deps.sh
 
 echo "== C++ (Release)"
-cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DODDKIT_BUILD_TESTS=ON -DODDKIT_BUILD_EXAMPLES=ON >/dev/null
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DODDKIT_BUILD_TESTS=ON -DODDKIT_BUILD_EXAMPLES=ON -DODDKIT_UNITY_TESTS=ON >/dev/null
 cmake --build build/ci -j "$jobs"
 ctest --test-dir build/ci --output-on-failure -j "$jobs"
 
 echo "== C++ (Debug, ASan + UBSan)"
-cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DODDKIT_BUILD_TESTS=ON -DODDKIT_BUILD_EXAMPLES=OFF -DODDKIT_SANITIZE=ON >/dev/null
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DODDKIT_BUILD_TESTS=ON -DODDKIT_BUILD_EXAMPLES=OFF -DODDKIT_SANITIZE=ON -DODDKIT_UNITY_TESTS=ON >/dev/null
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/asan --output-on-failure -j "$jobs"

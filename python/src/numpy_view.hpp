@@ -28,6 +28,12 @@ inline MatrixView matrix_view(const InputArray &array, const char *name = "X") {
 }
 
 /// A new 1-D float64 array of n values.
+/// A 1-D float64 array as a VectorView (no copy); `name` is the argument the error names.
+inline VectorView vector_view(const InputArray &array, const char *name) {
+    require(array.ndim() == 1, name, "expected a 1-D array, got ", array.ndim(), "-D");
+    return VectorView(array.data(), static_cast<std::size_t>(array.shape(0)));
+}
+
 inline py::array_t<double> new_vector(std::size_t n) { return py::array_t<double>(static_cast<py::ssize_t>(n)); }
 
 inline OutputView output_view(py::array_t<double> &array) {

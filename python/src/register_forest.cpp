@@ -96,11 +96,6 @@ py::dict params_dict(const RandomForestParams &p) {
     return d;
 }
 
-VectorView vector_view(const DoubleArray &a, const char *name) {
-    require(a.ndim() == 1, name, "expected a 1-D array, got ", a.ndim(), "-D");
-    return VectorView(a.data(), static_cast<std::size_t>(a.shape(0)));
-}
-
 template <class Forest, class Cls> void add_common(Cls &cls) {
     cls.def(
            "fit",

@@ -20,11 +20,6 @@ namespace {
 using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using LabelArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
-VectorView vector_view(const DoubleArray &a, const char *name) {
-    require(a.ndim() == 1, name, "expected a 1-D array, got ", a.ndim(), "-D");
-    return VectorView(a.data(), static_cast<std::size_t>(a.shape(0)));
-}
-
 VectorView optional_weights(const std::optional<DoubleArray> &w) {
     return w ? vector_view(*w, "sample_weight") : VectorView{};
 }

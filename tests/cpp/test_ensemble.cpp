@@ -6,19 +6,13 @@
 #include <vector>
 
 #include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
-namespace {
+using namespace oddkit::test;
 
-Matrix normal_rows(std::size_t n, std::size_t d, std::uint64_t seed) {
-    Random rng(seed);
-    Matrix X = xt::empty<double>({n, d});
-    for (auto &v : X) {
-        v = rng.normal();
-    }
-    return X;
-}
+namespace {
 
 std::vector<std::unique_ptr<Detector>> three_members() {
     std::vector<std::unique_ptr<Detector>> m;

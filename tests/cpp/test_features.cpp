@@ -10,11 +10,13 @@
 
 #include "oddkit/features/feature_builder.hpp"
 #include "oddkit/features/scalers.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
+using namespace oddkit::test;
+
 namespace {
-const double nan_ = std::nan("");
 constexpr std::int64_t hour = 3'600'000'000'000;
 // 2024-03-09 22:00 UTC (a Saturday), hourly
 constexpr std::int64_t t0 = 1710021600LL * 1'000'000'000;

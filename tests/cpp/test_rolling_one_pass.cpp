@@ -10,12 +10,14 @@
 
 #include "oddkit/core/random.hpp"
 #include "oddkit/series/rolling.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
+using namespace oddkit::test;
+
 namespace {
 
-constexpr std::int64_t sec = 1'000'000'000;
 
 /// Irregular times with duplicates and gaps longer than the window; values with NaN runs.
 void make_series(std::size_t n, std::vector<std::int64_t> &t, std::vector<double> &x) {

@@ -11,11 +11,13 @@
 #include "oddkit/series/decompose.hpp"
 #include "oddkit/series/describe.hpp"
 #include "oddkit/series/stationarity.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
+using namespace oddkit::test;
+
 namespace {
-const double nan_ = std::nan("");
 // x_i = sin(0.7 i) + 0.05 i + cos(0.13 i^2); y_i = cos(0.3 i) + sin(0.07 i^2), i = 0..59
 std::vector<double> series_x() {
     std::vector<double> x(60);

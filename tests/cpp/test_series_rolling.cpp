@@ -10,12 +10,13 @@
 #include "oddkit/series/ewm.hpp"
 #include "oddkit/series/rolling.hpp"
 #include "oddkit/series/transform.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
+using namespace oddkit::test;
+
 namespace {
-constexpr std::int64_t sec = 1'000'000'000;
-const double nan_ = std::nan("");
 
 void check_equal(const Vector &got, const std::vector<double> &want, double tol = 1e-12) {
     REQUIRE(got.size() == want.size());
