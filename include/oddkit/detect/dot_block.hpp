@@ -92,6 +92,29 @@ ODDKIT_ALWAYS_INLINE double weighted_sum_body(const double *__restrict k, const 
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
+/// out[i] = sum_j A[i * d + j] * x[j] for i < rows: one kernel-matrix row's dot products.
+ODDKIT_ALWAYS_INLINE void row_dots_body(const double *__restrict A, std::size_t rows, std::size_t d,
+                                        const double *__restrict x, double *__restrict out) noexcept {
+    typedef double quad __attribute__((vector_size(32)));
+    auto load = [](quad &v, const double *p) { std::memcpy(&v, p, sizeof v); };
+    const std::size_t d4 = d - d % 4;
+    for (std::size_t i = 0; i < rows; ++i) {
+        const double *a = A + i * d;
+        quad acc{};
+        for (std::size_t j = 0; j < d4; j += 4) {
+            quad va, vx;
+            load(va, a + j);
+            load(vx, x + j);
+            acc += va * vx;
+        }
+        double sum = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+        for (std::size_t j = d4; j < d; ++j) {
+            sum += a[j] * x[j];
+        }
+        out[i] = sum;
+    }
+}
+
 #if ODDKIT_EXP_DISPATCH
 __attribute__((target("avx2,fma"))) ODDKIT_EXP_ATTRS inline void dot_block_avx2(const double *A, std::size_t rows, std::size_t lda,
                                                                const double *VT, std::size_t d, std::size_t s,
@@ -102,7 +125,21 @@ __attribute__((target("avx2,fma"))) ODDKIT_EXP_ATTRS inline double weighted_sum_
                                                                     std::size_t s) noexcept {
     return weighted_sum_body(k, w, s);
 }
+__attribute__((target("avx2,fma"))) ODDKIT_EXP_ATTRS inline void row_dots_avx2(const double *A, std::size_t rows,
+                                                                std::size_t d, const double *x,
+                                                                double *out) noexcept {
+    row_dots_body(A, rows, d, x, out);
+}
 #endif
+
+inline void row_dots(const double *A, std::size_t rows, std::size_t d, const double *x, double *out) noexcept {
+#if ODDKIT_EXP_DISPATCH
+    if (cpu_has_avx2_fma()) {
+        return row_dots_avx2(A, rows, d, x, out);
+    }
+#endif
+    row_dots_body(A, rows, d, x, out);
+}
 
 inline void dot_block(const double *A, std::size_t rows, std::size_t lda, const double *VT, std::size_t d,
                       std::size_t s, double *out) noexcept {

@@ -12,12 +12,14 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
 
 #include "oddkit/core/matrix_view.hpp"
 #include "oddkit/core/parallel.hpp"
+#include "oddkit/detect/dot_block.hpp"
 #include "oddkit/detect/kernel.hpp"
 
 namespace oddkit {
@@ -102,37 +104,52 @@ class KernelRowCache {
     }
 
     /// Exchanges positions i and j (shrinking).
-    void swap(std::size_t i, std::size_t j) {
-        if (i == j) {
-            return;
+    void swap(std::size_t i, std::size_t j) { swap({{i, j}}); }
+
+    /// The exchanges of one shrinking pass, applied in order. Same result as one swap(i, j)
+    /// after another, but each cached row is visited once for all of them (while it is in
+    /// the CPU cache) instead of once per exchange.
+    void swap(const std::vector<std::pair<std::size_t, std::size_t>> &exchanges) {
+        for (const auto &[i, j] : exchanges) {
+            if (i == j) {
+                continue;
+            }
+            std::swap_ranges(data_.begin() + static_cast<std::ptrdiff_t>(i * d_),
+                             data_.begin() + static_cast<std::ptrdiff_t>((i + 1) * d_),
+                             data_.begin() + static_cast<std::ptrdiff_t>(j * d_));
+            std::swap(norms_[i], norms_[j]);
+            std::swap(diag_[i], diag_[j]);
+            const bool li = rows_[i].in_list, lj = rows_[j].in_list;
+            if (li) {
+                unlink(i);
+            }
+            if (lj) {
+                unlink(j);
+            }
+            std::swap(rows_[i].values, rows_[j].values);
+            if (li) {
+                link_back(j);
+            }
+            if (lj) {
+                link_back(i);
+            }
         }
-        std::swap_ranges(data_.begin() + static_cast<std::ptrdiff_t>(i * d_),
-                         data_.begin() + static_cast<std::ptrdiff_t>((i + 1) * d_),
-                         data_.begin() + static_cast<std::ptrdiff_t>(j * d_));
-        std::swap(norms_[i], norms_[j]);
-        std::swap(diag_[i], diag_[j]);
-        const bool li = rows_[i].in_list, lj = rows_[j].in_list;
-        if (li) {
-            unlink(i);
-        }
-        if (lj) {
-            unlink(j);
-        }
-        std::swap(rows_[i].values, rows_[j].values);
-        if (li) {
-            link_back(j);
-        }
-        if (lj) {
-            link_back(i);
-        }
-        const std::size_t lo = std::min(i, j), hi = std::max(i, j);
+        // A row's length does not change while swapping, so each exchange either swaps two of
+        // its entries or, when the row holds only one of them, drops it.
         for (std::uint32_t h = rows_[n_].next; h != n_;) {
             Row &r = rows_[h];
             const std::uint32_t next = r.next;
-            if (r.values.size() > hi) {
-                std::swap(r.values[i], r.values[j]);
-            } else if (r.values.size() > lo) {
-                drop(h);
+            for (const auto &[i, j] : exchanges) {
+                const std::size_t lo = std::min(i, j), hi = std::max(i, j);
+                if (lo == hi) {
+                    continue;
+                }
+                if (r.values.size() > hi) {
+                    std::swap(r.values[i], r.values[j]);
+                } else if (r.values.size() > lo) {
+                    drop(h);
+                    break;
+                }
             }
             h = next;
         }
@@ -147,11 +164,7 @@ class KernelRowCache {
 
     /// Q(i, t) for t in [begin, end), written to out[t].
     void fill(std::size_t i, std::size_t begin, std::size_t end, double *out) const {
-        const Eigen::Map<const RowMatrixXd> block(data_.data() + begin * d_, static_cast<Eigen::Index>(end - begin),
-                                                  static_cast<Eigen::Index>(d_));
-        const Eigen::Map<const Eigen::VectorXd> x(data_.data() + i * d_, static_cast<Eigen::Index>(d_));
-        Eigen::Map<Eigen::VectorXd> o(out + begin, static_cast<Eigen::Index>(end - begin));
-        o.noalias() = block * x;
+        detail::row_dots(data_.data() + begin * d_, end - begin, d_, data_.data() + i * d_, out + begin);
         kernel_.apply(out + begin, end - begin, norms_[i], norms_.data() + begin);
     }
 

@@ -16,7 +16,7 @@
 /// then checks optimality on all variables. The steps, tie-breaking and stopping rule follow
 /// libsvm so the solution agrees with scikit-learn's to well within tol.
 ///
-/// Q is a KernelRowCache-like object: size(), diag(i), row(i, len), swap(i, j) and
+/// Q is a KernelRowCache-like object: size(), diag(i), row(i, len), swap(exchanges) and
 /// add_weighted_rows(positions, weights, out).
 
 #include <algorithm>
@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 namespace oddkit {
@@ -251,6 +252,7 @@ template <class QMatrix> class SmoSolver {
             reconstruct_gradient();
             active_size_ = n_;
         }
+        std::vector<std::pair<std::size_t, std::size_t>> exchanges;
         for (std::size_t t = 0; t < active_size_; ++t) {
             if (!can_shrink(t, gmax1, gmax2)) {
                 continue;
@@ -259,15 +261,18 @@ template <class QMatrix> class SmoSolver {
             while (active_size_ > t) {
                 if (!can_shrink(active_size_, gmax1, gmax2)) {
                     swap_positions(t, active_size_);
+                    exchanges.emplace_back(t, active_size_);
                     break;
                 }
                 --active_size_;
             }
         }
+        // Q is not read during the pass, so its exchanges can wait and go in one batch.
+        Q_.swap(exchanges);
     }
 
+    /// Exchanges the solver's own state at positions a and b (Q is swapped by the caller).
     void swap_positions(std::size_t a, std::size_t b) {
-        Q_.swap(a, b);
         std::swap(alpha_[a], alpha_[b]);
         std::swap(G_[a], G_[b]);
         std::swap(G_bar_[a], G_bar_[b]);
