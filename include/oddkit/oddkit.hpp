@@ -79,6 +79,7 @@
 #include "oddkit/stream/anomaly.hpp"
 #include "oddkit/stream/ewma_zscore.hpp"
 #include "oddkit/stream/half_space_trees.hpp"
+#include "oddkit/stream/incremental_features.hpp"
 #include "oddkit/stream/load_online_detector.hpp"
 #include "oddkit/stream/online_detector.hpp"
 #include "oddkit/stream/p_square.hpp"

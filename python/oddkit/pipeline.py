@@ -114,7 +114,21 @@ class Anomaly:
                 "drivers": [{"feature": n, "weight": w} for n, w in self.drivers]}
 
 
-def _params_json(window, lateness, aggregations, features, threshold, max_devices, top_features) -> str:
+def _builder_document(builder):
+    """The model document (a dict) of an oddkit.FeatureBuilder, or None."""
+    if builder is None:
+        return None
+    from .features import FeatureBuilder
+
+    if not isinstance(builder, FeatureBuilder):
+        raise ValueError(f"builder: expected None or an oddkit.FeatureBuilder, got {type(builder).__name__}")
+    if not builder.feature_names:
+        raise ValueError("builder: declares no feature")
+    return json.loads(builder.to_json())
+
+
+def _params_json(window, lateness, aggregations, features, threshold, max_devices, top_features,
+                 builder=None) -> str:
     if not isinstance(aggregations, dict) or not aggregations:
         raise ValueError("aggregations: expected a non-empty dict of field -> aggregation or list of aggregations")
     agg = []
@@ -130,7 +144,7 @@ def _params_json(window, lateness, aggregations, features, threshold, max_device
     unknown = set(features) - set(_FEATURE_KEYS)
     if unknown:
         raise ValueError(f"features: unknown keys {sorted(unknown)} (expected {list(_FEATURE_KEYS)})")
-    spec = {"aggregates": bool(features.get("aggregates", True))}
+    spec = {"aggregates": bool(features.get("aggregates", builder is None))}
     for key in ("lags", "rolling"):
         values = features.get(key, [])
         values = [values] if isinstance(values, (Integral, np.integer)) else list(values)
@@ -150,6 +164,7 @@ def _params_json(window, lateness, aggregations, features, threshold, max_device
         "windows": {"window": duration_ns(window, "window"), "lateness": duration_ns(lateness, "lateness"),
                     "aggregations": agg},
         "features": spec,
+        "builder": _builder_document(builder),
         "threshold": "detector" if t is None else _json_double(t),
         "max_devices": 0 if max_devices is None else int(max_devices),
         "top_features": int(top_features),
@@ -203,7 +218,13 @@ class Pipeline:
         ``push_many``'s value columns.
     features : dict, optional
         ``{"aggregates": True, "lags": [1, 2], "rolling": [3], "calendar": ["hour_sin",
-        "hour_cos"]}``; default: the aggregates alone.
+        "hour_cos"]}``; default: the aggregates alone (none when a ``builder`` is given).
+    builder : oddkit.FeatureBuilder, optional
+        Features of each device's resampled frame (columns named ``"<field>_<aggregation>"``,
+        see ``aggregate_names``; rows are the closed windows, timed by their start), appended
+        after the ``features`` ones. Computed incrementally per window from a bounded
+        history; equal to ``builder.transform`` of the resampled frame. Lags, differences and
+        rolling windows must look back (no negative periods, no ``center``).
     detector : fitted oddkit.IsolationForest, oddkit.stream online detector, or None
         None collects feature rows (``feature_rows()``) to fit a batch detector on. An online
         detector is copied per device; each device's copy scores then learns its windows.
@@ -216,17 +237,19 @@ class Pipeline:
         Driving features reported per anomaly.
     """
 
-    def __init__(self, *, window="1min", lateness="0s", aggregations, features=None, detector=None,
-                 threshold=None, max_devices=None, top_features=3):
+    def __init__(self, *, window="1min", lateness="0s", aggregations, features=None, builder=None,
+                 detector=None, threshold=None, max_devices=None, top_features=3):
         self.window = window
         self.lateness = lateness
         self.aggregations = aggregations
         self.features = features
+        self.builder = builder
         self.detector = detector
         self.threshold = threshold
         self.max_devices = max_devices
         self.top_features = top_features
-        params = _params_json(window, lateness, aggregations, features, threshold, max_devices, top_features)
+        params = _params_json(window, lateness, aggregations, features, threshold, max_devices, top_features,
+                              builder)
         self._core = _core.Pipeline(params, _core_detector(detector))
         self._names = list(self._core.feature_names)
 
@@ -309,6 +332,11 @@ class Pipeline:
         return list(self._core.fields)
 
     @property
+    def aggregate_names(self) -> list[str]:
+        """The resampled frame's columns, ``"<field>_<aggregation>"``: what a builder names."""
+        return list(self._core.aggregate_names)
+
+    @property
     def feature_names(self) -> list[str]:
         return list(self._names)
 
@@ -336,6 +364,12 @@ class Pipeline:
         self.lateness = params["windows"]["lateness"]
         self.aggregations = {a["field"]: list(a["aggregations"]) for a in params["windows"]["aggregations"]}
         self.features = dict(params["features"])
+        self.builder = None
+        if params.get("builder") is not None:
+            from .features import FeatureBuilder
+
+            self.builder = FeatureBuilder.__new__(FeatureBuilder)
+            self.builder.__setstate__({"document": json.dumps(params["builder"]).encode()})
         self.detector = None  # restored inside the C++ state
         t = params["threshold"]
         self.threshold = None if t == "detector" else float(t) if t is not None else float("nan")
@@ -367,4 +401,4 @@ class Pipeline:
 
     def __repr__(self):
         return (f"Pipeline(window={self.window!r}, lateness={self.lateness!r}, aggregations={self.aggregations!r}, "
-                f"features={self.features!r}, detector={self.detector!r}, threshold={self.threshold!r})")
+                f"features={self.features!r}, builder={self.builder!r}, detector={self.detector!r}, threshold={self.threshold!r})")

@@ -132,8 +132,13 @@ def test_half_space_trees_auc_at_least_rivers_on_the_same_stream():
 
 
 def test_random_cut_forest_auc_at_least_rrcfs_on_the_same_stream():
+    """Same window (64) and tree count (10) as rrcf, on a stream with a planted jump in every 20
+    readings. Both forests are random, so the margins come from the seed spread measured on
+    this very stream (docs/streaming.md, "RandomCutForest against rrcf"): over 10 forest seeds
+    the AUC's standard deviation is 0.009 for oddkit and 0.019 for rrcf, and the means are
+    0.820 (oddkit) and 0.821 (rrcf)."""
     rrcf = pytest.importorskip("rrcf")
-    X, y = planted_stream(700, 2, seed=1)
+    X, y = planted_stream(700, 2, seed=1, every=20, start=100)
     window, n_trees = 64, 10
     forest = [rrcf.RCTree(random_state=t) for t in range(n_trees)]
     peer = np.zeros(len(X))
@@ -143,11 +148,17 @@ def test_random_cut_forest_auc_at_least_rrcfs_on_the_same_stream():
                 tree.forget_point(i - window)
             tree.insert_point(p, index=i)
             peer[i] += tree.codisp(i) / n_trees
-    ours = RandomCutForest(n_trees=n_trees, window_size=window, seed=0).score_learn_many(X)
-    judged = slice(200, None)
-    auc_ours, auc_peer = roc_auc_score(y[judged], ours[judged]), roc_auc_score(y[judged], peer[judged])
-    assert auc_ours >= auc_peer - 0.01, (auc_ours, auc_peer)  # same model; trees differ by chance
-    assert auc_ours > 0.85
+    judged = slice(100, None)
+    auc_peer = roc_auc_score(y[judged], peer[judged])
+    ours = [roc_auc_score(y[judged], RandomCutForest(n_trees=n_trees, window_size=window, seed=s)
+                          .score_learn_many(X)[judged]) for s in range(10)]
+    # Against rrcf in this run: the mean of 10 oddkit seeds minus one rrcf forest has a standard
+    # deviation of sqrt(0.009^2 / 10 + 0.019^2) = 0.019; allow two of them.
+    assert np.mean(ours) >= auc_peer - 0.04, (np.mean(ours), auc_peer)
+    # Against rrcf's mean over its 10 measured seeds (0.821): the difference of two 10-seed
+    # means has a standard deviation of sqrt((0.009^2 + 0.019^2) / 10) = 0.0066; allow two.
+    assert np.mean(ours) >= 0.821 - 0.013, ours
+    assert np.std(ours) < 0.03  # the spread the margins assume
 
 
 # Restart, pickling, determinism ------------------------------------------------------------

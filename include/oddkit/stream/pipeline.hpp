@@ -3,7 +3,9 @@
 ///
 ///   event (device, time ns UTC, values)
 ///     -> per device: tumbling windows with allowed lateness (window_resampler.hpp)
-///     -> per device: feature row of each closed window (window_features.hpp)
+///     -> per device: feature row of each closed window: the FeatureSpec part
+///        (window_features.hpp), then, when params.builder is set, a FeatureBuilder's features
+///        of the device's resampled frame computed incrementally (incremental_features.hpp)
 ///     -> anomaly score of each complete row (window_scorer.hpp: a batch Detector or an
 ///        OnlineDetector per device, score before learn)
 ///     -> an Anomaly for every score above the threshold
@@ -37,7 +39,9 @@
 
 #include "oddkit/core/document.hpp"
 #include "oddkit/core/error.hpp"
+#include "oddkit/features/feature_builder.hpp"
 #include "oddkit/stream/anomaly.hpp"
+#include "oddkit/stream/incremental_features.hpp"
 #include "oddkit/stream/pipeline_stats.hpp"
 #include "oddkit/stream/window_features.hpp"
 #include "oddkit/stream/window_resampler.hpp"
@@ -48,6 +52,9 @@ namespace oddkit {
 struct PipelineParams {
     WindowSpec windows;
     FeatureSpec features;
+    /// Features of the device's resampled frame (columns named by aggregate_names(), index
+    /// the window starts), appended after the FeatureSpec features; computed incrementally.
+    std::optional<FeatureBuilder> builder;
     /// Anomaly when score > threshold. Unset: a batch detector's own threshold (-offset(), the
     /// anomaly_score at which its predict() turns to -1); required with an online detector.
     std::optional<double> threshold;
@@ -58,13 +65,15 @@ struct PipelineParams {
 
     void validate() const {
         windows.validate();
-        features.validate();
+        features.validate(builder.has_value());
+        require(!builder || builder->size() > 0, "builder", "declares no feature");
         require(!threshold || !std::isnan(*threshold), "threshold", "is NaN");
         require(top_features <= 10000, "top_features", "must be at most 10000, got ", top_features);
     }
     Json to_json() const {
         return {{"windows", windows.to_json()},
                 {"features", features.to_json()},
+                {"builder", builder ? builder->to_document() : Json(nullptr)},
                 {"threshold", threshold ? detail::encode_double(*threshold) : Json("detector")},
                 {"max_devices", max_devices},
                 {"top_features", top_features}};
@@ -73,6 +82,9 @@ struct PipelineParams {
         PipelineParams p;
         p.windows = WindowSpec::from_json(document_get<Json>(j, "windows"));
         p.features = FeatureSpec::from_json(document_get<Json>(j, "features"));
+        if (j.contains("builder") && !j.at("builder").is_null()) { // absent in documents before it
+            p.builder = FeatureBuilder::from_document(j.at("builder"));
+        }
         const Json t = document_get<Json>(j, "threshold");
         if (!(t.is_string() && t.get<std::string>() == "detector")) {
             p.threshold = detail::decode_double(t);
@@ -216,6 +228,7 @@ class Pipeline {
                                {"late", d.late},
                                {"resampler", d.resampler.to_json()},
                                {"features", d.features.to_json(m)},
+                               {"builder", builder_.empty() ? Json(nullptr) : builder_.state_to_json(d.built)},
                                {"scorer", scorer_.device_to_json(d.scorer)}});
         }
         Json state = {{"scorer", scorer_.to_json()}, {"stats", stats_.to_json()}, {"devices", std::move(devices)}};
@@ -261,6 +274,9 @@ class Pipeline {
             d.late = document_get<std::uint64_t>(dj, "late");
             d.resampler = WindowResampler::from_json(document_get<Json>(dj, "resampler"), p.params_.windows);
             d.features = WindowFeatures::from_json(document_get<Json>(dj, "features"), p.params_.features, m);
+            if (!p.builder_.empty()) {
+                d.built = p.builder_.state_from_json(document_get<Json>(dj, "builder"));
+            }
             d.scorer = p.scorer_.device_from_json(document_get<Json>(dj, "scorer"));
             p.index_.emplace(d.id, p.devices_.size());
             p.devices_.push_back(std::move(d));
@@ -278,6 +294,7 @@ class Pipeline {
         std::uint64_t late = 0;
         WindowResampler resampler;
         WindowFeatures features;
+        IncrementalFeatureBuilder::State built; ///< the builder's history
         DeviceScorerState scorer;
     };
 
@@ -296,6 +313,17 @@ class Pipeline {
         }
         aggregate_names_ = params_.windows.aggregate_names();
         feature_names_ = params_.features.names(aggregate_names_);
+        spec_size_ = feature_names_.size();
+        if (params_.builder) {
+            builder_ = IncrementalFeatureBuilder(*params_.builder, aggregate_names_, params_.windows.window);
+            feature_names_.insert(feature_names_.end(), builder_.names().begin(), builder_.names().end());
+            for (std::size_t k = spec_size_; k < feature_names_.size(); ++k) {
+                for (std::size_t j = 0; j < k; ++j) {
+                    require(feature_names_[j] != feature_names_[k], "builder", "feature '", feature_names_[k],
+                            "' is also produced by the features spec");
+                }
+            }
+        }
         values_.resize(field_names_.size());
         row_.resize(feature_names_.size());
     }
@@ -353,6 +381,9 @@ class Pipeline {
         Device d;
         d.id = std::string(device);
         d.scorer = scorer_.new_device();
+        if (!builder_.empty()) {
+            d.built = builder_.new_state();
+        }
         index_.emplace(d.id, devices_.size());
         devices_.push_back(std::move(d));
         ++stats_.devices;
@@ -363,6 +394,9 @@ class Pipeline {
         ++stats_.windows_closed;
         stats_.events_windowed += w.n_events;
         d.features.compute(params_.features, aggregate_names_.size(), w.start, w.aggregates.data(), row_.data());
+        if (!builder_.empty()) {
+            builder_.compute(d.built, w.start, w.aggregates.data(), row_.data() + spec_size_);
+        }
         for (double v : row_) {
             if (!std::isfinite(v)) {
                 ++stats_.windows_incomplete;
@@ -390,6 +424,8 @@ class Pipeline {
     StringIndex field_index_;
     std::vector<std::string> aggregate_names_;
     std::vector<std::string> feature_names_;
+    std::size_t spec_size_ = 0; ///< leading features from params_.features
+    IncrementalFeatureBuilder builder_;
     WindowScorer scorer_;
     double threshold_ = std::numeric_limits<double>::infinity();
     PipelineStats stats_;

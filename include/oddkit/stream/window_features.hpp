@@ -49,7 +49,9 @@ struct FeatureSpec {
     static constexpr const char *calendar_names[] = {"hour", "day_of_week", "hour_sin", "hour_cos",
                                                      "day_of_week_sin", "day_of_week_cos"};
 
-    void validate() const {
+    /// `other_features`: the pipeline has other features (a FeatureBuilder), so this spec may
+    /// produce none.
+    void validate(bool other_features = false) const {
         for (int l : lags) {
             require(l >= 1 && l <= 1000, "features", "lag must be in [1, 1000], got ", l);
         }
@@ -61,7 +63,7 @@ struct FeatureSpec {
                     "features", "unknown calendar feature '", c,
                     "' (expected hour, day_of_week, hour_sin, hour_cos, day_of_week_sin or day_of_week_cos)");
         }
-        require(aggregates || !lags.empty() || !rolling.empty() || !calendar.empty(), "features",
+        require(other_features || aggregates || !lags.empty() || !rolling.empty() || !calendar.empty(), "features",
                 "produces no feature (enable aggregates or add lags, rolling or calendar features)");
     }
 
