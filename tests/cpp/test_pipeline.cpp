@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
+using namespace oddkit::test;
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr std::int64_t s_ns = 1'000'000'000;
 
 struct ClosedRecord {
     std::int64_t start;

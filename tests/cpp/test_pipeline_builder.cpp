@@ -11,17 +11,15 @@
 #include <vector>
 
 #include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
+using namespace oddkit::test;
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-constexpr std::int64_t s_ns = 1'000'000'000;
 constexpr std::int64_t minute = 60 * s_ns;
 
-/// Equal bit for bit (NaN equals NaN).
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
 
 /// Every kind of feature the builder has, over columns a and b, with trailing windows of rows
 /// and of time, each closed option and min_periods.
@@ -126,7 +124,7 @@ TEST_CASE("incremental features: refuses what needs later windows or unknown col
 
 namespace {
 
-struct Event {
+struct DeviceEvent {
     std::string device;
     std::int64_t t;
     double temp, hum;
@@ -134,15 +132,15 @@ struct Event {
 
 /// 3 devices, an event every 5 s (some devices skip minutes, so rows are irregular); temp +12
 /// in the planted (device, minute) pairs.
-std::vector<Event> sensor_stream(int minutes, const std::set<std::pair<int, int>> &planted, std::uint64_t seed) {
+std::vector<DeviceEvent> sensor_stream(int minutes, const std::set<std::pair<int, int>> &planted, std::uint64_t seed) {
     Random rng(seed);
-    std::vector<Event> out;
+    std::vector<DeviceEvent> out;
     const std::int64_t start = 1'704'067'200 * s_ns;
     for (int k = 0; k < minutes * 12; ++k) {
         for (int d = 0; d < 3; ++d) {
             const int m = k / 12;
             if (d == 2 && m % 7 == 3) continue; // device 2 is silent one minute in seven
-            Event e{"dev" + std::to_string(d), start + k * 5 * s_ns, 20.0 + rng.normal(), 50.0 + 2.0 * rng.normal()};
+            DeviceEvent e{"dev" + std::to_string(d), start + k * 5 * s_ns, 20.0 + rng.normal(), 50.0 + 2.0 * rng.normal()};
             if (planted.count({d, m}) != 0) e.temp += 12.0;
             out.push_back(e);
         }
@@ -167,7 +165,7 @@ PipelineParams builder_params(bool with_builder, std::optional<double> threshold
     return p;
 }
 
-std::vector<Anomaly> run(Pipeline &p, const std::vector<Event> &events, std::size_t begin, std::size_t end) {
+std::vector<Anomaly> run_events(Pipeline &p, const std::vector<DeviceEvent> &events, std::size_t begin, std::size_t end) {
     std::vector<Anomaly> out;
     for (std::size_t i = begin; i < end; ++i) {
         const double v[2] = {events[i].temp, events[i].hum};
@@ -182,15 +180,15 @@ TEST_CASE("pipeline with a FeatureBuilder: rows equal the builder applied to the
     const auto events = sensor_stream(90, {}, 5);
     // The resampled frame of each device: a pipeline with the aggregates alone.
     Pipeline frame_pipe(builder_params(false));
-    run(frame_pipe, events, 0, events.size());
+    run_events(frame_pipe, events, 0, events.size());
     frame_pipe.flush();
     const auto frame = frame_pipe.take_feature_rows();
     // The pipeline with the builder, saved and restored once mid-stream.
     Pipeline first(builder_params(true));
-    run(first, events, 0, events.size() / 3);
+    run_events(first, events, 0, events.size() / 3);
     Pipeline pipe = Pipeline::from_document(decode_document(encode_document(first.to_document(), Encoding::cbor)));
     CHECK(pipe.to_document() == first.to_document());
-    auto tail = run(pipe, events, events.size() / 3, events.size());
+    auto tail = run_events(pipe, events, events.size() / 3, events.size());
     pipe.flush(tail);
     CHECK(tail.empty());
     auto rows = first.take_feature_rows();
@@ -247,7 +245,7 @@ TEST_CASE("pipeline with a FeatureBuilder: anomalies name builder features as dr
     const auto events = sensor_stream(100, planted, 8);
     auto make = [] { return Pipeline(builder_params(true, 6.0), RunningZScore()); };
     Pipeline whole = make();
-    auto all = run(whole, events, 0, events.size());
+    auto all = run_events(whole, events, 0, events.size());
     whole.flush(all);
     std::set<std::pair<int, int>> reported;
     bool builder_driver = false;
@@ -260,9 +258,9 @@ TEST_CASE("pipeline with a FeatureBuilder: anomalies name builder features as dr
     CHECK(builder_driver);
     for (std::size_t cut : {std::size_t{7}, events.size() / 2}) {
         Pipeline first = make();
-        auto got = run(first, events, 0, cut);
+        auto got = run_events(first, events, 0, cut);
         Pipeline resumed = Pipeline::from_document(Json::parse(first.to_document().dump()));
-        auto after = run(resumed, events, cut, events.size());
+        auto after = run_events(resumed, events, cut, events.size());
         resumed.flush(after);
         got.insert(got.end(), after.begin(), after.end());
         REQUIRE(got.size() == all.size());
@@ -289,7 +287,7 @@ TEST_CASE("pipeline with a FeatureBuilder: bad builders and corrupted states") {
 
     const auto events = sensor_stream(20, {}, 2);
     Pipeline pipe(builder_params(true));
-    run(pipe, events, 0, events.size());
+    run_events(pipe, events, 0, events.size());
     const Json doc = pipe.to_document();
     auto edited = [&](auto change) {
         Json d = doc;

@@ -33,7 +33,6 @@ void make_series(std::size_t n, std::vector<std::int64_t> &t, std::vector<double
     }
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
 
 } // namespace
 

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 
 #include "oddkit/core/matrix_view.hpp"
 #include "oddkit/core/random.hpp"
@@ -11,7 +13,14 @@
 namespace oddkit::test {
 
 inline const double nan_ = std::nan("");
+inline constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::int64_t sec = 1'000'000'000;
+inline constexpr std::int64_t s_ns = sec;
+
+/// Equal bit for bit (NaN equals NaN).
+inline bool same_bits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+}
 
 /// n x d standard-normal rows from oddkit's own generator.
 inline Matrix normal_rows(std::size_t n, std::size_t d, std::uint64_t seed) {
