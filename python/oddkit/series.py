@@ -305,6 +305,50 @@ class Frame:
         )
         return self._like(times, dict(zip(out_names, cols)))
 
+    # ---- windows and row offsets (oddkit.analysis over this object; same kind comes back) ---
+    def rolling(self, window, min_periods=None, center=False, closed=None):
+        """pandas' ``rolling``: window is a row count (int) or a duration ('1h', a Timedelta);
+        ``.mean() .sum() .var() .std() .min() .max() .median() .quantile(q) .count()`` give
+        the same kind of object on the same index."""
+        from .analysis import Rolling
+
+        return Rolling(self, window, min_periods=min_periods, center=center, closed=closed)
+
+    def ewm(
+        self, com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True, ignore_na=False
+    ):
+        """pandas' ``ewm`` (row-based decay): ``.mean() .var(bias) .std(bias)``."""
+        from .analysis import EWM
+
+        return EWM(
+            self,
+            com=com,
+            span=span,
+            halflife=halflife,
+            alpha=alpha,
+            min_periods=min_periods,
+            adjust=adjust,
+            ignore_na=ignore_na,
+        )
+
+    def shift(self, periods=1):
+        """Values ``periods`` rows earlier (later when negative); NaN where there is none."""
+        from .analysis import shift
+
+        return shift(self, periods)
+
+    def diff(self, periods=1):
+        """``self - self.shift(periods)``."""
+        from .analysis import diff
+
+        return diff(self, periods)
+
+    def pct_change(self, periods=1):
+        """``self / self.shift(periods) - 1``, without filling missing values (pandas 3)."""
+        from .analysis import pct_change
+
+        return pct_change(self, periods)
+
     def to_json(
         self, path, orient="records", time_column="timestamp", date_format="epoch", date_unit="ms"
     ) -> None:
@@ -391,6 +435,15 @@ class Series:
 
     def resample(self, rule, **kwargs) -> Resampler:
         return Resampler(self.to_frame(), rule, _series_name=self.name, _series=True, **kwargs)
+
+    def _with_values(self, values) -> Series:
+        return Series(self._times, values, name=self.name, _meta=self._meta, _checked=True)
+
+    rolling = Frame.rolling
+    ewm = Frame.ewm
+    shift = Frame.shift
+    diff = Frame.diff
+    pct_change = Frame.pct_change
 
     def ffill(self, limit=None):
         return self._from_frame(self.to_frame().ffill(limit))
