@@ -187,15 +187,18 @@ class Frame:
         return cls(df.index, data, _meta=meta)
 
     def to_pandas(self):
-        """A pandas DataFrame indexed by time (tuple column names become a MultiIndex)."""
+        """A pandas DataFrame indexed by time (tuple column names become a MultiIndex). Columns are
+        shared with this frame, not copied (oddkit never writes into a frame's arrays)."""
         pd = _pandas()
         index = self._meta.to_index(self._times)
         columns = list(self._columns)
         if columns and all(isinstance(c, tuple) for c in columns):
-            out = pd.DataFrame(dict(zip(range(len(columns)), self._columns.values())), index=index)
+            out = pd.DataFrame(
+                dict(zip(range(len(columns)), self._columns.values())), index=index, copy=False
+            )
             out.columns = pd.MultiIndex.from_tuples(columns)
             return out
-        return pd.DataFrame(self._columns, index=index, columns=columns)
+        return pd.DataFrame(self._columns, index=index, columns=columns, copy=False)
 
     # ---- container ---------------------------------------------------------------------------
     @property
@@ -400,7 +403,9 @@ class Series:
         return frame[frame.columns[0]]
 
     def to_pandas(self):
-        return _pandas().Series(self.values, index=self._meta.to_index(self._times), name=self.name)
+        return _pandas().Series(
+            self.values, index=self._meta.to_index(self._times), name=self.name, copy=False
+        )
 
     def to_frame(self) -> Frame:
         return Frame(

@@ -93,6 +93,10 @@ def test_same_kind_index_and_names():
     assert isinstance(out, oddkit.Frame) and out.columns == ["x", "flag"]
     assert np.array_equal(out.times, frame.times)
     pd.testing.assert_frame_equal(out.to_pandas(), df.astype(float).rolling("1h").mean(), check_freq=False)
+    # results reach pandas without a copy
+    assert np.shares_memory(out.to_pandas()["x"].to_numpy(), out["x"].values)
+    got = oddkit.rolling(df["x"], 3).sum()
+    assert isinstance(got, pd.Series) and got.name == "x"
     s = frame["x"].ewm(span=5).mean()
     assert isinstance(s, oddkit.Series) and s.name == "x"
     # the module functions take oddkit objects too, and give them back
