@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from _common import best_time, table
+from _common import best_time, memory_note, peak_extra_bytes, table
 
 TITLE = "Time series: resample and merge_asof (series_data)"
 
@@ -41,6 +41,9 @@ def run(quick: bool) -> str:
     t_pd, r_pd = best_time(lambda: df.resample("1min").mean())
     t_ok, r_ok = best_time(lambda: frame.resample("1min").mean())
     t_ok2, _ = best_time(lambda: frame.resample("1min", n_jobs=-1).mean())
+    input_bytes = t.nbytes + sum(c.nbytes for c in cols.values())
+    extra, _ = peak_extra_bytes(lambda: frame.resample("1min").mean())
+    memory = [memory_note("resample 1min mean", extra, input_bytes)]
     ok_vals = np.column_stack([r_ok[c].values for c in cols])
     agree_pd = _agree(ok_vals, r_pd.to_numpy())
     row = ["resample 1min mean", f"{n:,} x 4", t_ok, t_ok2, t_pd, t_pd / t_ok]
@@ -72,6 +75,9 @@ def run(quick: bool) -> str:
         index=pd.DatetimeIndex(tr.view("datetime64[ns]"), name="time"),
     )
     lf, rf = oddkit.Frame.from_pandas(left), oddkit.Frame.from_pandas(right)
+    extra, _ = peak_extra_bytes(lambda: oddkit.merge_asof(lf, rf))
+    asof_input = tl.nbytes + tr.nbytes + nl * 8 + 2 * nr * 8
+    memory.append(memory_note("merge_asof", extra, asof_input))
     t_pd, m_pd = best_time(lambda: pd.merge_asof(left, right, left_index=True, right_index=True))
     t_ok, m_ok = best_time(lambda: oddkit.merge_asof(lf, rf))
     agree_pd = _agree(m_ok["b"].values, m_pd["b"].to_numpy()) and _agree(
@@ -104,5 +110,10 @@ def run(quick: bool) -> str:
         "NaN as a value, not a gap). oddkit runs on an oddkit.Frame made from the pandas frame "
         "without a copy; polars' group_by_dynamic leaves out empty bins, so it is compared on "
         "the bins it returns."
+    )
+    note += (
+        " Memory: the rise of the process's peak resident memory during one oddkit call "
+        "(/proc/self/clear_refs), against the input's size (index and columns):\n\n"
+        + "\n".join(f"- {m}" for m in memory)
     )
     return table(header, rows) + "\n\n" + note + "\n"

@@ -8,7 +8,7 @@ import pandas as pd
 
 import oddkit
 
-from _common import best_time, table
+from _common import best_time, memory_note, peak_extra_bytes, table
 
 TITLE = "Rolling mean, 1-hour time window"
 
@@ -26,10 +26,15 @@ def run(quick: bool) -> str:
     n = 200_000 if quick else 10_000_000
     s = make_data(n)
     rows = []
+    extra, _ = peak_extra_bytes(lambda: oddkit.rolling(s, "1h").mean())
+    memory = memory_note("oddkit.rolling(s, '1h').mean()", extra, s.index.asi8.nbytes + s.to_numpy().nbytes)
+    frame = oddkit.Frame.from_pandas(s.to_frame())
     t_ok, ours = best_time(lambda: oddkit.rolling(s, "1h").mean())
+    t_frame, _ = best_time(lambda: frame.rolling("1h").mean())
     t_pd, ref = best_time(lambda: s.rolling("1h").mean())
     agree = np.allclose(ours.to_numpy(), ref.to_numpy(), rtol=1e-9, atol=1e-12, equal_nan=True)
     rows.append(["oddkit.rolling(s, '1h').mean()", t_ok, 1.0, "reference"])
+    rows.append(["oddkit.Frame.rolling('1h').mean()", t_frame, "-", "same kernel"])
     rows.append(["pandas s.rolling('1h').mean()", t_pd, t_pd / t_ok, "agree" if agree else "DIFFER"])
     try:
         import polars as pl
@@ -44,4 +49,5 @@ def run(quick: bool) -> str:
     except ImportError:
         rows.append(["polars", "not installed", "", ""])
     header = f"{n:,} rows, timestamps 1-2 s apart, 1% NaN; times in seconds (best of 3); ratio = peer / oddkit"
-    return header + "\n\n" + table(["implementation", "time (s)", "ratio", "answer vs pandas"], rows)
+    return (header + "\n\n" + table(["implementation", "time (s)", "ratio", "answer vs pandas"], rows)
+            + "\n\n" + memory + " (the rise of the peak resident memory during one call)\n")

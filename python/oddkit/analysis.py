@@ -31,18 +31,21 @@ def _is_pandas(obj) -> bool:
 
 
 def _columns(obj):
-    """(columns x rows) float64 C-order array and a function rebuilding the caller's kind."""
+    """(columns x rows) float64 C-order array and a function rebuilding the caller's kind.
+
+    The rebuilt pandas object wraps the new result without a copy (pandas 3 copies NumPy input
+    unless told not to: a full extra pass and page faults over the output)."""
     if _is_pandas(obj):
         if isinstance(obj, pd.Series):
             values = obj.to_numpy(dtype=np.float64, na_value=np.nan)[None, :]
 
             def rebuild(out):
-                return pd.Series(out[0], index=obj.index, name=obj.name)
+                return pd.Series(out[0], index=obj.index, name=obj.name, copy=False)
         else:
             values = np.ascontiguousarray(obj.to_numpy(dtype=np.float64, na_value=np.nan).T)
 
             def rebuild(out):
-                return pd.DataFrame(out.T, index=obj.index, columns=obj.columns)
+                return pd.DataFrame(out.T, index=obj.index, columns=obj.columns, copy=False)
         return np.ascontiguousarray(values), rebuild
     arr = np.asarray(obj, dtype=np.float64)
     if arr.ndim == 1:
@@ -50,6 +53,40 @@ def _columns(obj):
     if arr.ndim == 2:
         return np.ascontiguousarray(arr.T), lambda out: np.ascontiguousarray(out.T)
     raise ValueError(f"obj: expected a 1-D or 2-D array, a Series or a DataFrame, got {arr.ndim}-D")
+
+
+def _is_oddkit(obj) -> bool:
+    from .series import Frame, Series
+
+    return isinstance(obj, (Frame, Series))
+
+
+def _column_blocks(obj):
+    """([(columns x rows) float64 C-order blocks], rebuild(list of results) -> the caller's kind).
+
+    An oddkit Frame or Series gives one (1 x rows) view per column, so float64 columns reach the
+    kernels without a copy (int64 and bool columns are converted to float64, as pandas does);
+    results come back as the same kind on the same index with the same names.
+    """
+    if _is_oddkit(obj):
+        from .series import Frame
+
+        if isinstance(obj, Frame):
+            names = list(obj._columns)
+            arrays = list(obj._columns.values())
+        else:
+            names, arrays = None, [obj.values]
+        blocks = [np.ascontiguousarray(a, np.float64)[None, :] for a in arrays]
+
+        def rebuild_oddkit(outs):
+            columns = [out[0] for out in outs]
+            if names is None:
+                return obj._with_values(columns[0])
+            return obj._like(obj._times, dict(zip(names, columns)))
+
+        return blocks, rebuild_oddkit
+    block, rebuild = _columns(obj)
+    return [block], lambda outs: rebuild(outs[0])
 
 
 def _times_ns(times) -> np.ndarray:
@@ -88,7 +125,7 @@ class Rolling:
     """Rolling-window statistics of a Series, DataFrame or array (see ``oddkit.rolling``)."""
 
     def __init__(self, obj, window, min_periods=None, center=False, closed=None, times=None):
-        self._columns, self._rebuild = _columns(obj)
+        self._blocks, self._rebuild = _column_blocks(obj)
         self._kind, self._size = _window(window)
         if min_periods is not None and (isinstance(min_periods, bool) or not isinstance(min_periods, numbers.Integral)):
             raise ValueError(f"min_periods: expected an int or None, got {min_periods!r}")
@@ -98,16 +135,21 @@ class Rolling:
         self._times = None
         if self._kind == "time":
             if times is None:
-                if _is_pandas(obj) and isinstance(obj.index, pd.DatetimeIndex):
+                if _is_oddkit(obj):
+                    times = obj._times
+                elif _is_pandas(obj) and isinstance(obj.index, pd.DatetimeIndex):
                     times = obj.index
                 else:
                     raise ValueError("window: a time window needs a DatetimeIndex or the times= argument")
             self._times = _times_ns(times)
 
     def _run(self, stat, **extra):
-        out = _core.rolling(self._columns, self._times, self._kind, self._size, self._min_periods,
-                            self._closed, self._center, stat, **extra)
-        return self._rebuild(out)
+        outs = [_core.rolling(block, self._times, self._kind, self._size, self._min_periods, self._closed,
+                              self._center, stat, **extra) for block in self._blocks]
+        if not self._blocks:  # still validate the window and its parameters
+            _core.rolling(np.empty((0, len(self._times) if self._times is not None else 0)), self._times,
+                          self._kind, self._size, self._min_periods, self._closed, self._center, stat, **extra)
+        return self._rebuild(outs)
 
     def mean(self):
         return self._run("mean")
@@ -135,6 +177,17 @@ class Rolling:
 
     def count(self):
         return self._run("count")
+
+    def agg(self, func):
+        """One statistic by name ("mean", "sum", "var", "std", "min", "max", "median", "count")."""
+        if not isinstance(func, str) or func not in _ROLLING_STATS:
+            raise ValueError(f"func: unknown rolling statistic {func!r} (expected one of {', '.join(_ROLLING_STATS)})")
+        return getattr(self, func)()
+
+    aggregate = agg
+
+
+_ROLLING_STATS = ("mean", "sum", "var", "std", "min", "max", "median", "count")
 
 
 def rolling(obj, window, min_periods=None, center=False, closed=None, *, times=None) -> Rolling:
@@ -176,17 +229,20 @@ class EWM:
             min_periods = 0
         if min_periods < 0:
             raise ValueError(f"min_periods: must be >= 0, got {min_periods}")
-        self._columns, self._rebuild = _columns(obj)
+        self._blocks, self._rebuild = _column_blocks(obj)
         self._args = (float(a), bool(adjust), bool(ignore_na), int(min_periods))
 
+    def _run(self, stat, bias=False):
+        return self._rebuild([_core.ewm(b, stat, *self._args, bias=bool(bias)) for b in self._blocks])
+
     def mean(self):
-        return self._rebuild(_core.ewm(self._columns, "mean", *self._args))
+        return self._run("mean")
 
     def var(self, bias=False):
-        return self._rebuild(_core.ewm(self._columns, "var", *self._args, bias=bool(bias)))
+        return self._run("var", bias)
 
     def std(self, bias=False):
-        return self._rebuild(_core.ewm(self._columns, "std", *self._args, bias=bool(bias)))
+        return self._run("std", bias)
 
 
 def ewm(obj, com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True, ignore_na=False) -> EWM:
@@ -198,8 +254,8 @@ def ewm(obj, com=None, span=None, halflife=None, alpha=None, min_periods=0, adju
 def _offset(obj, kind, periods):
     if isinstance(periods, bool) or not isinstance(periods, numbers.Integral):
         raise ValueError(f"periods: expected an int, got {periods!r}")
-    columns, rebuild = _columns(obj)
-    return rebuild(_core.offset_transform(columns, kind, int(periods)))
+    blocks, rebuild = _column_blocks(obj)
+    return rebuild([_core.offset_transform(b, kind, int(periods)) for b in blocks])
 
 
 def shift(obj, periods=1):

@@ -187,15 +187,18 @@ class Frame:
         return cls(df.index, data, _meta=meta)
 
     def to_pandas(self):
-        """A pandas DataFrame indexed by time (tuple column names become a MultiIndex)."""
+        """A pandas DataFrame indexed by time (tuple column names become a MultiIndex). Columns are
+        shared with this frame, not copied (oddkit never writes into a frame's arrays)."""
         pd = _pandas()
         index = self._meta.to_index(self._times)
         columns = list(self._columns)
         if columns and all(isinstance(c, tuple) for c in columns):
-            out = pd.DataFrame(dict(zip(range(len(columns)), self._columns.values())), index=index)
+            out = pd.DataFrame(
+                dict(zip(range(len(columns)), self._columns.values())), index=index, copy=False
+            )
             out.columns = pd.MultiIndex.from_tuples(columns)
             return out
-        return pd.DataFrame(self._columns, index=index, columns=columns)
+        return pd.DataFrame(self._columns, index=index, columns=columns, copy=False)
 
     # ---- container ---------------------------------------------------------------------------
     @property
@@ -305,6 +308,50 @@ class Frame:
         )
         return self._like(times, dict(zip(out_names, cols)))
 
+    # ---- windows and row offsets (oddkit.analysis over this object; same kind comes back) ---
+    def rolling(self, window, min_periods=None, center=False, closed=None):
+        """pandas' ``rolling``: window is a row count (int) or a duration ('1h', a Timedelta);
+        ``.mean() .sum() .var() .std() .min() .max() .median() .quantile(q) .count()`` give
+        the same kind of object on the same index."""
+        from .analysis import Rolling
+
+        return Rolling(self, window, min_periods=min_periods, center=center, closed=closed)
+
+    def ewm(
+        self, com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True, ignore_na=False
+    ):
+        """pandas' ``ewm`` (row-based decay): ``.mean() .var(bias) .std(bias)``."""
+        from .analysis import EWM
+
+        return EWM(
+            self,
+            com=com,
+            span=span,
+            halflife=halflife,
+            alpha=alpha,
+            min_periods=min_periods,
+            adjust=adjust,
+            ignore_na=ignore_na,
+        )
+
+    def shift(self, periods=1):
+        """Values ``periods`` rows earlier (later when negative); NaN where there is none."""
+        from .analysis import shift
+
+        return shift(self, periods)
+
+    def diff(self, periods=1):
+        """``self - self.shift(periods)``."""
+        from .analysis import diff
+
+        return diff(self, periods)
+
+    def pct_change(self, periods=1):
+        """``self / self.shift(periods) - 1``, without filling missing values (pandas 3)."""
+        from .analysis import pct_change
+
+        return pct_change(self, periods)
+
     def to_json(
         self, path, orient="records", time_column="timestamp", date_format="epoch", date_unit="ms"
     ) -> None:
@@ -356,7 +403,9 @@ class Series:
         return frame[frame.columns[0]]
 
     def to_pandas(self):
-        return _pandas().Series(self.values, index=self._meta.to_index(self._times), name=self.name)
+        return _pandas().Series(
+            self.values, index=self._meta.to_index(self._times), name=self.name, copy=False
+        )
 
     def to_frame(self) -> Frame:
         return Frame(
@@ -391,6 +440,15 @@ class Series:
 
     def resample(self, rule, **kwargs) -> Resampler:
         return Resampler(self.to_frame(), rule, _series_name=self.name, _series=True, **kwargs)
+
+    def _with_values(self, values) -> Series:
+        return Series(self._times, values, name=self.name, _meta=self._meta, _checked=True)
+
+    rolling = Frame.rolling
+    ewm = Frame.ewm
+    shift = Frame.shift
+    diff = Frame.diff
+    pct_change = Frame.pct_change
 
     def ffill(self, limit=None):
         return self._from_frame(self.to_frame().ffill(limit))

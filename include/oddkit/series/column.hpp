@@ -55,6 +55,16 @@ inline FloatColumn to_float(const Column &c) {
         c);
 }
 
+/// The column's values as doubles: its own buffer when it is float64, else `scratch` filled by
+/// to_float (which must outlive the pointer).
+inline const double *float_data(const Column &c, FloatColumn &scratch) {
+    if (const auto *f = std::get_if<FloatColumn>(&c)) {
+        return f->data();
+    }
+    scratch = to_float(c);
+    return scratch.data();
+}
+
 /// Rows `rows` of a column, in that order; -1 picks a missing value. Int64 and bool columns
 /// become float64 when any row is missing (there is no NaN for them).
 inline Column take_rows(const Column &c, std::span<const std::int64_t> rows) {

@@ -5,14 +5,20 @@
 #include <algorithm>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "oddkit/core/error.hpp"
 #include "oddkit/series/column.hpp"
+#include "oddkit/series/ewm.hpp"
 #include "oddkit/series/time_index.hpp"
+#include "oddkit/series/window_bounds.hpp"
 
 namespace oddkit {
+
+template <class Owner> class RollingOf; // frame_windows.hpp
+template <class Owner> class EwmOf;
 
 class Series {
   public:
@@ -27,6 +33,15 @@ class Series {
     const std::string &name() const noexcept { return name_; }
     std::size_t size() const noexcept { return index_.size(); }
     ColumnType type() const { return column_type(values_); }
+
+    /// pandas' rolling / ewm / shift / diff / pct_change (frame_windows.hpp): float64 results
+    /// on the same index. A window string is a duration ("1h") or a row count ("12").
+    RollingOf<Series> rolling(RollingWindow window, RollingOptions options = {}) const;
+    RollingOf<Series> rolling(std::string_view window, RollingOptions options = {}) const;
+    EwmOf<Series> ewm(EwmOptions options) const;
+    Series shift(std::int64_t periods = 1) const;
+    Series diff(std::int64_t periods = 1) const;
+    Series pct_change(std::int64_t periods = 1) const;
 
   private:
     TimeIndex index_;
@@ -85,6 +100,15 @@ class Frame {
 
     Series operator[](const std::string &name) const { return Series(index_, column(name), name); }
 
+    /// pandas' rolling / ewm / shift / diff / pct_change (frame_windows.hpp): float64 results
+    /// on the same index. A window string is a duration ("1h") or a row count ("12").
+    RollingOf<Frame> rolling(RollingWindow window, RollingOptions options = {}) const;
+    RollingOf<Frame> rolling(std::string_view window, RollingOptions options = {}) const;
+    EwmOf<Frame> ewm(EwmOptions options) const;
+    Frame shift(std::int64_t periods = 1) const;
+    Frame diff(std::int64_t periods = 1) const;
+    Frame pct_change(std::int64_t periods = 1) const;
+
     /// The rows `rows` (each < rows()) on a new index `index` (same length as rows).
     Frame take(TimeIndex index, std::span<const std::int64_t> rows) const {
         Frame out(std::move(index));
@@ -101,3 +125,5 @@ class Frame {
 };
 
 } // namespace oddkit
+
+#include "oddkit/series/frame_windows.hpp" // defines the window members declared above

@@ -336,13 +336,7 @@ inline Column aggregate(const Column &values, const Bins &bins, const Aggregatio
         return out;
     }
     FloatColumn converted;
-    const double *x = nullptr;
-    if (const auto *f = std::get_if<FloatColumn>(&values)) {
-        x = f->data();
-    } else {
-        converted = to_float(values);
-        x = converted.data();
-    }
+    const double *x = float_data(values, converted);
     FloatColumn out = FloatColumn::from_shape({nb});
     aggregate_into(x, bins, agg, out.data(), n_jobs);
     if (agg.kind == AggKind::count) {
