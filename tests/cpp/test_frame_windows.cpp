@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "oddkit/series/frame.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
+using namespace oddkit::test;
 
 namespace {
-constexpr std::int64_t minute = 60'000'000'000;
-const double nan_ = std::nan("");
 
-void check_column(const Column &got, const std::vector<double> &want) {
+void check_float_column(const Column &got, const std::vector<double> &want) {
     REQUIRE(std::holds_alternative<FloatColumn>(got));
     const auto &g = std::get<FloatColumn>(got);
     REQUIRE(g.size() == want.size());
@@ -29,7 +29,7 @@ void check_column(const Column &got, const std::vector<double> &want) {
     }
 }
 
-Frame sample_frame() {
+Frame window_sample_frame() {
     // minutes 0, 1, 3, 4, 10: uneven spacing with a gap; one NaN; an int64 column
     IndexVector t = {0, 1 * minute, 3 * minute, 4 * minute, 10 * minute};
     Frame f{TimeIndex(t)};
@@ -40,34 +40,34 @@ Frame sample_frame() {
 } // namespace
 
 TEST_CASE("Frame::rolling by time: pandas' values, int columns as float64, names kept") {
-    const Frame f = sample_frame();
+    const Frame f = window_sample_frame();
     const Frame m = f.rolling("2min").mean(); // window (t - 2min, t]
     REQUIRE(m.names() == std::vector<std::string>{"x", "n"});
     CHECK(m.index() == f.index());
-    check_column(m.column("x"), {1, 1.5, nan_, 4, 5});
-    check_column(m.column("n"), {1, 1.5, 3, 3.5, 5});
-    check_column(f.rolling("2min").count().column("x"), {1, 2, 0, 1, 1});
-    check_column(f.rolling("5min", {.closed = Closed::both}).sum().column("n"), {1, 3, 6, 10, 5});
-    check_column(f.rolling("4min").max().column("x"), {1, 2, 2, 4, 5});
-    check_column(f.rolling("4min").agg("min").column("n"), {1, 1, 1, 2, 5});
+    check_float_column(m.column("x"), {1, 1.5, nan_, 4, 5});
+    check_float_column(m.column("n"), {1, 1.5, 3, 3.5, 5});
+    check_float_column(f.rolling("2min").count().column("x"), {1, 2, 0, 1, 1});
+    check_float_column(f.rolling("5min", {.closed = Closed::both}).sum().column("n"), {1, 3, 6, 10, 5});
+    check_float_column(f.rolling("4min").max().column("x"), {1, 2, 2, 4, 5});
+    check_float_column(f.rolling("4min").agg("min").column("n"), {1, 1, 1, 2, 5});
 }
 
 TEST_CASE("Frame::rolling by count with min_periods, center and closed") {
-    const Frame f = sample_frame();
-    check_column(f.rolling(RollingWindow::rows(2)).sum().column("x"), {nan_, 3, nan_, nan_, 9});
-    check_column(f.rolling(RollingWindow::rows(2), {.min_periods = 1}).sum().column("x"), {1, 3, 2, 4, 9});
-    check_column(f.rolling("3", {.center = true}).mean().column("n"), {nan_, 2, 3, 4, nan_});
-    check_column(f.rolling(RollingWindow::rows(2), {.min_periods = 1, .closed = Closed::left}).sum().column("n"),
+    const Frame f = window_sample_frame();
+    check_float_column(f.rolling(RollingWindow::rows(2)).sum().column("x"), {nan_, 3, nan_, nan_, 9});
+    check_float_column(f.rolling(RollingWindow::rows(2), {.min_periods = 1}).sum().column("x"), {1, 3, 2, 4, 9});
+    check_float_column(f.rolling("3", {.center = true}).mean().column("n"), {nan_, 2, 3, 4, nan_});
+    check_float_column(f.rolling(RollingWindow::rows(2), {.min_periods = 1, .closed = Closed::left}).sum().column("n"),
                  {nan_, 1, 3, 5, 7});
-    check_column(f.rolling(RollingWindow::rows(3), {.min_periods = 1}).median().column("n"), {1, 1.5, 2, 3, 4});
-    check_column(f.rolling(RollingWindow::rows(3), {.min_periods = 1}).quantile(0.25).column("n"), {1, 1.25, 1.5, 2.5, 3.5});
-    check_column(f.rolling(RollingWindow::rows(3)).var().column("n"), {nan_, nan_, 1, 1, 1});
-    check_column(f.rolling(RollingWindow::rows(3)).std(0).column("n"), {nan_, nan_, std::sqrt(2.0 / 3), std::sqrt(2.0 / 3),
+    check_float_column(f.rolling(RollingWindow::rows(3), {.min_periods = 1}).median().column("n"), {1, 1.5, 2, 3, 4});
+    check_float_column(f.rolling(RollingWindow::rows(3), {.min_periods = 1}).quantile(0.25).column("n"), {1, 1.25, 1.5, 2.5, 3.5});
+    check_float_column(f.rolling(RollingWindow::rows(3)).var().column("n"), {nan_, nan_, 1, 1, 1});
+    check_float_column(f.rolling(RollingWindow::rows(3)).std(0).column("n"), {nan_, nan_, std::sqrt(2.0 / 3), std::sqrt(2.0 / 3),
                                                                          std::sqrt(2.0 / 3)});
 }
 
 TEST_CASE("Series members equal the one-column kernels") {
-    const Frame f = sample_frame();
+    const Frame f = window_sample_frame();
     const Series s = f["x"];
     const auto &x = std::get<FloatColumn>(s.values());
     const VectorView v(x.data(), x.size());
@@ -76,25 +76,25 @@ TEST_CASE("Series members equal the one-column kernels") {
     CHECK(r.index() == s.index());
     Vector want = xt::empty<double>({x.size()});
     rolling_into(s.index().data(), RollingWindow::parse("3min"), {}, {RollingStat::Kind::std}, v, OutputView(want));
-    check_column(r.values(), std::vector<double>(want.begin(), want.end()));
+    check_float_column(r.values(), std::vector<double>(want.begin(), want.end()));
 
     const EwmOptions o{.decay = EwmDecay::span(3), .adjust = false};
     const Vector em = ewm_mean(v, o), es = ewm_std(v, o);
-    check_column(s.ewm(o).mean().values(), std::vector<double>(em.begin(), em.end()));
-    check_column(s.ewm(o).std().values(), std::vector<double>(es.begin(), es.end()));
-    check_column(f.ewm(o).var().column("x"), [&] {
+    check_float_column(s.ewm(o).mean().values(), std::vector<double>(em.begin(), em.end()));
+    check_float_column(s.ewm(o).std().values(), std::vector<double>(es.begin(), es.end()));
+    check_float_column(f.ewm(o).var().column("x"), [&] {
         const Vector ev = ewm_var(v, o);
         return std::vector<double>(ev.begin(), ev.end());
     }());
 
-    check_column(s.shift(1).values(), {nan_, 1, 2, nan_, 4});
-    check_column(s.diff(-1).values(), {-1, nan_, nan_, -1, nan_});
-    check_column(f.pct_change(2).column("n"), {nan_, nan_, 2, 1, 2.0 / 3});
-    check_column(f.shift(0).column("n"), {1, 2, 3, 4, 5});
+    check_float_column(s.shift(1).values(), {nan_, 1, 2, nan_, 4});
+    check_float_column(s.diff(-1).values(), {-1, nan_, nan_, -1, nan_});
+    check_float_column(f.pct_change(2).column("n"), {nan_, nan_, 2, 1, 2.0 / 3});
+    check_float_column(f.shift(0).column("n"), {1, 2, 3, 4, 5});
 }
 
 TEST_CASE("Frame windows: bad input names the argument") {
-    const Frame f = sample_frame();
+    const Frame f = window_sample_frame();
     CHECK_THROWS_WITH_AS(f.rolling(RollingWindow{RollingWindow::Kind::rows, 0}), doctest::Contains("window"),
                          InvalidArgument);
     CHECK_THROWS_WITH_AS(f.rolling(RollingWindow{RollingWindow::Kind::time, -5}), doctest::Contains("window"),

@@ -18,7 +18,6 @@ using namespace oddkit::test;
 
 namespace {
 
-constexpr std::int64_t minute = 60 * s_ns;
 
 
 /// Every kind of feature the builder has, over columns a and b, with trailing windows of rows

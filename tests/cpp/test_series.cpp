@@ -8,12 +8,13 @@
 #include <fstream>
 
 #include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
+using namespace oddkit::test;
 
 namespace {
 
-const std::int64_t minute = 60 * ns_per_second;
 const std::int64_t T0 = days_from_civil(2020, 1, 1) * ns_per_day; // a midnight
 
 IndexVector times_of(std::initializer_list<std::int64_t> t) {

@@ -16,6 +16,7 @@ inline const double nan_ = std::nan("");
 inline constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::int64_t sec = 1'000'000'000;
 inline constexpr std::int64_t s_ns = sec;
+inline constexpr std::int64_t minute = 60 * sec;
 
 /// Equal bit for bit (NaN equals NaN).
 inline bool same_bits(double a, double b) {
