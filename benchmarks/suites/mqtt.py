@@ -81,7 +81,7 @@ def run(quick: bool) -> str:
         from mqtt_pipeline import PipelineBridge
     except ImportError as error:
         return f"_Skipped: {error}._\n"
-    n = 5_000 if quick else 100_000
+    n = 5_000 if quick else 20_000
     payloads = events(n)
 
     direct = make_pipeline()
