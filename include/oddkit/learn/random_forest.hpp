@@ -129,9 +129,8 @@ class ForestEnsemble {
         const Criterion c = *params_.criterion;
         const bool for_classes = c == Criterion::gini || c == Criterion::entropy;
         require(for_classes == classification_, "criterion", "'", criterion_name(c), "' is not a criterion for a ",
-                classification_ ? "classifier (use 'gini' or 'entropy')" : "regressor (use 'squared_error')");
-        require(c != Criterion::absolute_error, "criterion",
-                "'absolute_error' is not implemented by oddkit's forest yet (use 'squared_error')");
+                classification_ ? "classifier (use 'gini' or 'entropy')"
+                                : "regressor (use 'squared_error' or 'absolute_error')");
     }
 
     /// Fits on X and y (class indices 0..k-1 for classification, targets for regression).
