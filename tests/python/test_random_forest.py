@@ -178,3 +178,18 @@ def test_check_estimator(Estimator):
 
 def test_exported():
     assert oddkit.RandomForestClassifier is RandomForestClassifier
+
+
+def test_fixture_models_predict_as_when_saved():
+    # Written by C++ with the first forest release's prediction walk: the current walk must give
+    # the same numbers bit for bit (tests/cpp/test_random_forest_predict.cpp checks the same).
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    X = np.loadtxt(fixtures / "random_forest_rows.csv", delimiter=",")
+    expected = np.loadtxt(fixtures / "random_forest_v1_predictions.csv", delimiter=",")
+    clf = RandomForestClassifier.load(fixtures / "random_forest_classifier_v1.cbor")
+    reg = RandomForestRegressor.load(fixtures / "random_forest_regressor_v1.cbor")
+    assert np.array_equal(clf.predict_proba(X), expected[:, :3])
+    assert np.array_equal(reg.predict(X), expected[:, 3])
+    assert np.array_equal(clf.predict(X), clf.classes_[np.argmax(expected[:, :3], axis=1)])

@@ -6,8 +6,9 @@
 /// t drawing its bootstrap and its feature choices from Random(random_state, t), so the model is
 /// bit-identical for any n_jobs. A bootstrap is kept as per-row counts (weights), as
 /// scikit-learn does, so node sizes count distinct rows. All trees live in one flat node array
-/// (ForestNode, 16 bytes, children adjacent) and one leaf-value table; prediction walks blocks
-/// of rows through every tree in tree order, in parallel over blocks.
+/// (ForestNode, 16 bytes, children adjacent) and one leaf-value table; prediction walks chunks
+/// of rows through one tree after another with many walks in flight (detail/forest_walk.hpp),
+/// in parallel over chunks.
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,7 @@
 #include "oddkit/core/parallel.hpp"
 #include "oddkit/core/random.hpp"
 #include "oddkit/core/validation.hpp"
+#include "oddkit/learn/detail/forest_walk.hpp"
 #include "oddkit/learn/detail/tree_builder.hpp"
 #include "oddkit/learn/feature_binning.hpp"
 #include "oddkit/learn/forest_params.hpp"
@@ -129,9 +131,8 @@ class ForestEnsemble {
         const Criterion c = *params_.criterion;
         const bool for_classes = c == Criterion::gini || c == Criterion::entropy;
         require(for_classes == classification_, "criterion", "'", criterion_name(c), "' is not a criterion for a ",
-                classification_ ? "classifier (use 'gini' or 'entropy')" : "regressor (use 'squared_error')");
-        require(c != Criterion::absolute_error, "criterion",
-                "'absolute_error' is not implemented by oddkit's forest yet (use 'squared_error')");
+                classification_ ? "classifier (use 'gini' or 'entropy')"
+                                : "regressor (use 'squared_error' or 'absolute_error')");
     }
 
     /// Fits on X and y (class indices 0..k-1 for classification, targets for regression).
@@ -255,52 +256,16 @@ class ForestEnsemble {
     /// Sums every tree's leaf values for each row of X into out (n x n_outputs), divided by the
     /// tree count.
     void average_leaves(const MatrixView &X, double *out) const {
-        const std::size_t T = n_estimators();
+        const detail::ForestLayout layout{nodes_.data(), tree_begin_.data(), n_estimators(), leaf_values_.data(),
+                                          n_outputs_};
         const std::size_t k = n_outputs_;
-        const double scale = 1.0 / static_cast<double>(T);
+        const double scale = 1.0 / static_cast<double>(layout.n_trees);
         parallel_for_chunks(
             X.rows(), resolve_n_jobs(params_.n_jobs),
             [&](std::size_t begin, std::size_t end) {
-                constexpr std::size_t block = 64;
-                for (std::size_t b = begin; b < end; b += block) {
-                    const std::size_t e = std::min(end, b + block);
-                    double *acc = out + b * k;
-                    std::fill(acc, acc + (e - b) * k, 0.0);
-                    for (std::size_t t = 0; t < T; ++t) {
-                        const ForestNode *tree = nodes_.data() + tree_begin_[t];
-                        std::size_t i = b;
-                        // Eight rows walk the tree in lockstep: their independent node loads
-                        // overlap instead of waiting on one chain of dependent cache misses.
-                        constexpr std::size_t lanes = 8;
-                        for (; i + lanes <= e; i += lanes) {
-                            std::int32_t at[lanes] = {};
-                            const double *x[lanes];
-                            for (std::size_t l = 0; l < lanes; ++l) x[l] = X.row(i + l);
-                            bool moving = true;
-                            while (moving) {
-                                moving = false;
-                                for (std::size_t l = 0; l < lanes; ++l) {
-                                    const ForestNode &node = tree[at[l]];
-                                    if (node.feature >= 0) {
-                                        at[l] = node.left + (x[l][node.feature] <= node.threshold ? 0 : 1);
-                                        moving = true;
-                                    }
-                                }
-                            }
-                            for (std::size_t l = 0; l < lanes; ++l) {
-                                const double *v = leaf_values_.data() + static_cast<std::size_t>(tree[at[l]].left) * k;
-                                double *a = out + (i + l) * k;
-                                for (std::size_t c = 0; c < k; ++c) a[c] += v[c];
-                            }
-                        }
-                        for (; i < e; ++i) {
-                            const double *v = leaf_values_.data() + static_cast<std::size_t>(leaf_of(tree, X.row(i))) * k;
-                            double *a = out + i * k;
-                            for (std::size_t c = 0; c < k; ++c) a[c] += v[c];
-                        }
-                    }
-                    for (std::size_t i = 0; i < (e - b) * k; ++i) acc[i] *= scale;
-                }
+                double *acc = out + begin * k;
+                detail::sum_leaf_values<>(layout, X, begin, end, acc);
+                for (std::size_t i = 0; i < (end - begin) * k; ++i) acc[i] *= scale;
             },
             256);
     }
