@@ -8,17 +8,11 @@ import numpy as np
 import rrcf
 from sklearn.metrics import roc_auc_score
 import oddkit
+from pathlib import Path
 
-def planted_stream(n, d, seed, every=50, start=300):
-    rng = np.random.default_rng(seed)
-    t = np.arange(n)
-    X = np.column_stack([np.sin(2 * np.pi * t / 100 + j) + 0.1 * rng.normal(size=n) for j in range(d)])
-    starts = np.arange(start, n, every)
-    idx = starts + rng.integers(0, every // 2, size=len(starts))
-    idx = idx[idx < n]
-    y = np.zeros(n, dtype=int); y[idx] = 1
-    X[idx] += rng.choice([-1, 1], size=(len(idx), d)) * rng.uniform(0.8, 1.5, size=(len(idx), d))
-    return X, y
+sys.path.insert(0, str(Path(__file__).resolve().parent / "suites"))
+from streaming import planted_stream  # the benchmark's stream, so both measure the same data
+
 
 def rrcf_scores(X, window, n_trees, seed, order="evict_insert_score"):
     forest = [rrcf.RCTree(random_state=seed * 1000 + t) for t in range(n_trees)]

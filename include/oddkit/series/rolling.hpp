@@ -220,36 +220,44 @@ void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x
     }
 }
 
+// A window's statistic from its running state; shared with the streaming pipeline's
+// incremental features, which must give the batch answer bit for bit.
+inline double window_sum(const RunningSum &r, std::size_t mp) {
+    if (r.count < mp) return nan;
+    if (r.count == 0) return 0.0;
+    return r.same_run >= r.count ? r.last * static_cast<double>(r.count) : r.sum;
+}
+
+inline double window_mean(const RunningSum &r, std::size_t mp) {
+    if (r.count < mp || r.count == 0) return nan;
+    if (r.same_run >= r.count) return r.last;
+    const double m = r.sum / static_cast<double>(r.count);
+    // Rounding must not give an all-positive window a negative mean (or the reverse).
+    if (r.negatives == 0 && m < 0.0) return 0.0;
+    if (r.negatives == r.count && m > 0.0) return 0.0;
+    return m;
+}
+
+inline double window_var(const RunningMoments &r, std::size_t mp, std::size_t ddof) {
+    if (r.count < mp || r.count <= ddof) return nan;
+    if (r.count == 1 || r.same_run >= r.count) return 0.0;
+    const double v = r.m2 / static_cast<double>(r.count - ddof);
+    return v < 0.0 ? 0.0 : v;
+}
+
 template <class Cursor> void rolling_sum(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
-    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) {
-        if (r.count < mp) return nan;
-        if (r.count == 0) return 0.0;
-        return r.same_run >= r.count ? r.last * static_cast<double>(r.count) : r.sum;
-    });
+    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) { return window_sum(r, mp); });
 }
 
 template <class Cursor> void rolling_mean(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
-    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) {
-        if (r.count < mp || r.count == 0) return nan;
-        if (r.same_run >= r.count) return r.last;
-        const double m = r.sum / static_cast<double>(r.count);
-        // Rounding must not give an all-positive window a negative mean (or the reverse).
-        if (r.negatives == 0 && m < 0.0) return 0.0;
-        if (r.negatives == r.count && m > 0.0) return 0.0;
-        return m;
-    });
+    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) { return window_mean(r, mp); });
 }
 
 template <class Cursor>
 void rolling_var(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof) {
     require(ddof >= 0, "ddof", "must be >= 0, got ", ddof);
     const auto d = static_cast<std::size_t>(ddof);
-    slide<RunningMoments>(cursor, x, out, [mp, d](const RunningMoments &r) {
-        if (r.count < mp || r.count <= d) return nan;
-        if (r.count == 1 || r.same_run >= r.count) return 0.0;
-        const double v = r.m2 / static_cast<double>(r.count - d);
-        return v < 0.0 ? 0.0 : v;
-    });
+    slide<RunningMoments>(cursor, x, out, [mp, d](const RunningMoments &r) { return window_var(r, mp, d); });
 }
 
 template <class Cursor>

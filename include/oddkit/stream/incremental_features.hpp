@@ -369,31 +369,13 @@ class IncrementalFeatureBuilder {
         case Stat::mean: {
             auto &r = s.sums[op.slot];
             advance(r, s.start[op.bounds], s.end[op.bounds], i, first, last, op.a, at);
-            if (op.stat == Stat::sum) {
-                if (r.count < mp) return nan;
-                if (r.count == 0) return 0.0;
-                return r.same_run >= r.count ? r.last * static_cast<double>(r.count) : r.sum;
-            }
-            if (r.count < mp || r.count == 0) return nan;
-            if (r.same_run >= r.count) return r.last;
-            const double m = r.sum / static_cast<double>(r.count);
-            if (r.negatives == 0 && m < 0.0) return 0.0;
-            if (r.negatives == r.count && m > 0.0) return 0.0;
-            return m;
+            return op.stat == Stat::sum ? detail::window_sum(r, mp) : detail::window_mean(r, mp);
         }
         case Stat::var:
         case Stat::std: {
             auto &r = s.moments[op.slot];
             advance(r, s.start[op.bounds], s.end[op.bounds], i, first, last, op.a, at);
-            double v;
-            if (r.count < mp || r.count <= 1) {
-                v = nan;
-            } else if (r.same_run >= r.count) {
-                v = 0.0;
-            } else {
-                v = r.m2 / static_cast<double>(r.count - 1);
-                v = v < 0.0 ? 0.0 : v;
-            }
+            const double v = detail::window_var(r, mp, 1);
             return op.stat == Stat::std ? std::sqrt(v) : v;
         }
         case Stat::count: {
