@@ -52,11 +52,20 @@ def require_fitted(estimator):
         )
 
 
+def _use_current_n_jobs(estimator):
+    """Scoring uses the estimator's n_jobs as it is now, as scikit-learn's estimators do: a
+    model fitted (or loaded) with one thread predicts with two after set_params(n_jobs=2)."""
+    set_n_jobs = getattr(estimator._core, "set_n_jobs", None)
+    if set_n_jobs is not None and "n_jobs" in estimator.__dict__:
+        set_n_jobs(n_jobs_from(estimator.n_jobs))
+
+
 def predict_input(estimator, X):
     """Validates X for a scoring call. A C-contiguous float64 2-D ndarray of a model fitted
     without feature names goes straight to C++ (which checks shape and finiteness), keeping a
     single-row call within microseconds; anything else takes scikit-learn's full validation."""
     require_fitted(estimator)
+    _use_current_n_jobs(estimator)
     if (
         type(X) is np.ndarray
         and X.dtype == np.float64

@@ -129,6 +129,7 @@ template <class Forest, class Cls> void add_common(Cls &cls) {
                                    return out;
                                })
         .def_property_readonly("params", [](const Forest &self) { return params_dict(self.params()); })
+        .def("set_n_jobs", &Forest::set_n_jobs, py::arg("n_jobs"))
         .def_property("feature_names", &Forest::feature_names, &Forest::set_feature_names)
         .def("save", &Forest::save, py::arg("path"))
         .def_static("load", &Forest::load, py::arg("path"))

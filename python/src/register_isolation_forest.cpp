@@ -118,6 +118,7 @@ void register_isolation_forest(py::module_ &m) {
         .def_property_readonly("n_estimators", &IsolationForest::n_estimators)
         .def_property_readonly("node_count", &IsolationForest::node_count)
         .def_property_readonly("params", [](const IsolationForest &self) { return params_dict(self.params()); })
+        .def("set_n_jobs", &IsolationForest::set_n_jobs, py::arg("n_jobs"))
         .def_property("feature_names", &IsolationForest::feature_names, &IsolationForest::set_feature_names)
         .def("save", &IsolationForest::save, py::arg("path"))
         .def_static("load", &IsolationForest::load, py::arg("path"))

@@ -145,6 +145,7 @@ void register_one_class_svm(py::module_ &m) {
                                    return out;
                                })
         .def_property_readonly("params", [](const OneClassSVM &self) { return params_dict(self.params()); })
+        .def("set_n_jobs", &OneClassSVM::set_n_jobs, py::arg("n_jobs"))
         .def_property("feature_names", &OneClassSVM::feature_names, &OneClassSVM::set_feature_names)
         .def("save", &OneClassSVM::save, py::arg("path"))
         .def_static("load", &OneClassSVM::load, py::arg("path"))

@@ -75,6 +75,13 @@ TEST_CASE("RandomForestClassifier learns, is deterministic for any n_jobs and ro
     std::filesystem::remove(path);
     const Matrix q = c.predict_proba(Xt);
     CHECK(q == p);
+
+    // A loaded model scores with the threads it is given now; same numbers, bad values refused.
+    RandomForestClassifier d = c;
+    d.set_n_jobs(2);
+    CHECK(d.params().n_jobs == 2);
+    CHECK(d.predict_proba(Xt) == p);
+    CHECK_THROWS_WITH_AS(d.set_n_jobs(0), doctest::Contains("n_jobs"), InvalidArgument);
 }
 
 TEST_CASE("RandomForestClassifier options: entropy, depth, leaves, class weights, bootstrap off") {

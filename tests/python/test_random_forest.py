@@ -193,3 +193,25 @@ def test_fixture_models_predict_as_when_saved():
     assert np.array_equal(clf.predict_proba(X), expected[:, :3])
     assert np.array_equal(reg.predict(X), expected[:, 3])
     assert np.array_equal(clf.predict(X), clf.classes_[np.argmax(expected[:, :3], axis=1)])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: RandomForestClassifier(n_estimators=10, random_state=3),
+    lambda: oddkit.IsolationForest(n_estimators=20, random_state=3),
+    lambda: oddkit.OneClassSVM(nu=0.2),
+])
+def test_n_jobs_set_after_fit_is_used_when_scoring(make, binary_data):
+    # scikit-learn reads n_jobs at predict time: a model fitted (or loaded) with one thread
+    # must score with the n_jobs it has now, give the same numbers, and reject a bad value.
+    X, y, _, _ = binary_data
+    model = make().fit(X, y)
+    score = model.predict_proba if hasattr(model, "predict_proba") else model.decision_function
+    before = score(X)
+    assert model._core.params["n_jobs"] == 1
+    model.set_params(n_jobs=2)
+    after = score(X)
+    assert model._core.params["n_jobs"] == 2
+    np.testing.assert_array_equal(before, after)
+    model.set_params(n_jobs=0)
+    with pytest.raises(ValueError, match="n_jobs"):
+        score(X)

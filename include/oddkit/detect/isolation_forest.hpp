@@ -121,6 +121,12 @@ class IsolationForest final : public Detector {
     explicit IsolationForest(Params params = {}) : params_(params) { params_.validate(); }
 
     const Params &params() const noexcept { return params_; }
+    /// The threads later scoring calls use (scikit-learn reads n_jobs at predict time too);
+    /// results do not depend on it. Saved with the model like every parameter.
+    void set_n_jobs(int n_jobs) {
+        check_n_jobs(n_jobs);
+        params_.n_jobs = n_jobs;
+    }
     std::string_view name() const noexcept override { return "IsolationForest"; }
     bool is_fitted() const noexcept override { return !tree_begin_.empty(); }
     std::size_t n_features_in() const override {

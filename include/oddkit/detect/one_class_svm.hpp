@@ -198,6 +198,12 @@ class OneClassSVM final : public Detector {
     explicit OneClassSVM(Params params = {}) : params_(params) { params_.validate(); }
 
     const Params &params() const noexcept { return params_; }
+    /// The threads later scoring calls use (scikit-learn reads n_jobs at predict time too);
+    /// results do not depend on it. Saved with the model like every parameter.
+    void set_n_jobs(int n_jobs) {
+        check_n_jobs(n_jobs);
+        params_.n_jobs = n_jobs;
+    }
     std::string_view name() const noexcept override { return "OneClassSVM"; }
     bool is_fitted() const noexcept override { return n_features_ > 0; }
     std::size_t n_features_in() const override {

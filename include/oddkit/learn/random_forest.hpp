@@ -41,6 +41,12 @@ class ForestEnsemble {
     static constexpr int format_version = 1;
 
     const Params &params() const noexcept { return params_; }
+    /// The threads later scoring calls use (scikit-learn reads n_jobs at predict time too);
+    /// results do not depend on it. Saved with the model like every parameter.
+    void set_n_jobs(int n_jobs) {
+        check_n_jobs(n_jobs);
+        params_.n_jobs = n_jobs;
+    }
     bool is_fitted() const noexcept { return tree_begin_.size() >= 2; }
     std::size_t n_features_in() const {
         require_fitted();
