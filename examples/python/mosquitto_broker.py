@@ -54,7 +54,7 @@ class MosquittoBroker:
         config = os.path.join(self._dir.name, "mosquitto.conf")
         with open(config, "w") as f:
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    "log_dest stderr\nlog_type error\nlog_type warning\nmax_queued_messages 100000\n")
+                    "log_dest stderr\nlog_type error\nlog_type warning\nmax_queued_messages 0\n")
         self._log = open(os.path.join(self._dir.name, "broker.log"), "w")
         self._process = subprocess.Popen([self.binary, "-c", config], stdout=self._log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL)

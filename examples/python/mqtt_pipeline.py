@@ -45,6 +45,23 @@ def make_client(client_id: str):
     return mqtt.Client(client_id=client_id)  # pragma: no cover - paho-mqtt 1.x
 
 
+def publish(client, topic: str, payload, qos: int, timeout: float = 30.0):
+    """client.publish that does not drop a message. With QoS 1/2 at most 65,535 publishes can
+    await their acknowledgement (16-bit packet ids); paho refuses the next one with
+    MQTT_ERR_QUEUE_SIZE, which would silently lose an anomaly. Wait for acknowledgements to
+    free ids instead, up to `timeout` seconds; any other failure raises."""
+    import paho.mqtt.client as mqtt
+
+    deadline = time.monotonic() + timeout
+    while True:
+        info = client.publish(topic, payload, qos=qos)
+        if info.rc == mqtt.MQTT_ERR_SUCCESS:
+            return info
+        if info.rc != mqtt.MQTT_ERR_QUEUE_SIZE or time.monotonic() >= deadline:
+            raise RuntimeError(f"publish to {topic} failed: {mqtt.error_string(info.rc)}")
+        time.sleep(0.01)
+
+
 def _finite(x):
     """JSON has no infinity: report it as a string."""
     return x if isinstance(x, float) and math.isfinite(x) else str(x) if isinstance(x, float) else x
@@ -140,7 +157,7 @@ def run(args) -> dict:
     try:
         if not subscribed.wait(timeout=10):
             raise RuntimeError(f"could not subscribe to {args.input_topic} on {args.host}:{args.port}")
-        client.publish(status_topic, json.dumps({"status": "ready"}), qos=1)
+        publish(client, status_topic, json.dumps({"status": "ready"}), qos=1)
         deadline = time.monotonic() + args.max_seconds
         while time.monotonic() < deadline:
             try:
@@ -151,13 +168,13 @@ def run(args) -> dict:
             if b"end_of_stream" in payload and _is_end_of_stream(payload):
                 break
             for anomaly in bridge.handle(payload):
-                client.publish(args.output_topic, anomaly_message(anomaly), qos=args.qos)
+                publish(client, args.output_topic, anomaly_message(anomaly), qos=args.qos)
         for anomaly in bridge.pipeline.flush():
-            client.publish(args.output_topic, anomaly_message(anomaly), qos=args.qos)
+            publish(client, args.output_topic, anomaly_message(anomaly), qos=args.qos)
         if args.save_state:
             bridge.pipeline.save(args.save_state)
         stats = bridge.stats()
-        info = client.publish(status_topic, json.dumps({"status": "done", "stats": stats}), qos=1)
+        info = publish(client, status_topic, json.dumps({"status": "done", "stats": stats}), qos=1)
         info.wait_for_publish(timeout=10)
     finally:
         client.loop_stop()

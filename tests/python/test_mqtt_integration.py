@@ -131,3 +131,33 @@ def test_mqtt_pipeline_scores_every_event_and_reports_planted_anomalies(tmp_path
             if (a["device"], (a["window_start"] - ORIGIN) // (60 * S)) in planted:
                 assert a["drivers"][0]["feature"].startswith("temp")
                 assert math.isfinite(a["features"]["temp_mean"])
+
+
+class _FakeClient:
+    """Returns the queued result codes in order, then success."""
+
+    def __init__(self, codes):
+        self.codes = list(codes)
+        self.calls = 0
+
+    def publish(self, topic, payload, qos=0):
+        self.calls += 1
+
+        class Info:
+            rc = self.codes.pop(0) if self.codes else 0
+
+        return Info()
+
+
+def test_publish_waits_for_free_packet_ids_and_reports_other_failures():
+    mqtt = pytest.importorskip("paho.mqtt.client")
+    from mqtt_pipeline import publish
+
+    # 65,535 publishes awaiting acknowledgement: paho refuses more; publish retries, not drops.
+    full = _FakeClient([mqtt.MQTT_ERR_QUEUE_SIZE, mqtt.MQTT_ERR_QUEUE_SIZE])
+    assert publish(full, "t", b"x", qos=1).rc == mqtt.MQTT_ERR_SUCCESS
+    assert full.calls == 3
+    with pytest.raises(RuntimeError, match="publish to t failed"):
+        publish(_FakeClient([mqtt.MQTT_ERR_NO_CONN]), "t", b"x", qos=1)
+    with pytest.raises(RuntimeError, match="publish to t failed"):
+        publish(_FakeClient([mqtt.MQTT_ERR_QUEUE_SIZE] * 1000), "t", b"x", qos=1, timeout=0.05)
