@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import numbers
-import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 
-from ._estimator import check_load_path, fit_input, predict_input, require_fitted, seed_from
+from ._detector import DetectorMixin
+from ._estimator import check_load_path, fit_input, seed_from
 
 
 def _core_value(name, value):
@@ -26,7 +26,7 @@ def _core_value(name, value):
     return value
 
 
-class StatisticalDetector(OutlierMixin, BaseEstimator):
+class StatisticalDetector(DetectorMixin, OutlierMixin, BaseEstimator):
     """Base of the statistical detectors. Signs follow scikit-learn: ``score_samples`` is minus
     ``anomaly_score`` (lower is more abnormal), ``decision_function = score_samples -
     offset_`` (negative for outliers), ``predict`` gives -1 for outliers and +1 for inliers."""
@@ -53,36 +53,6 @@ class StatisticalDetector(OutlierMixin, BaseEstimator):
         state = json.loads(core.state_json())
         for key, attribute in self._state_attributes.items():
             setattr(self, attribute, np.asarray(state[key]))
-
-    def __sklearn_is_fitted__(self):
-        return "_core" in self.__dict__
-
-    def score_samples(self, X):
-        """Minus the anomaly score: lower is more abnormal."""
-        X = predict_input(self, X)  # NotFittedError first
-        return self._core.score_samples(X)
-
-    def anomaly_score(self, X):
-        """Higher is more anomalous (see the class documentation for its unit)."""
-        X = predict_input(self, X)
-        return self._core.anomaly_score(X)
-
-    def decision_function(self, X):
-        """score_samples(X) - offset_: negative for outliers."""
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """-1 for outliers, +1 for inliers."""
-        decision = self.decision_function(X)
-        labels = np.ones(decision.shape[0], dtype=int)
-        labels[decision < 0] = -1
-        return labels
-
-    def save(self, path):
-        """Writes the fitted model (.json, .cbor or .msgpack), atomically; C++
-        ``oddkit::load_detector`` reads the same file."""
-        require_fitted(self)  # NotFittedError before touching the file
-        self._core.save(os.fspath(path))
 
     @classmethod
     def load(cls, path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,10 +10,11 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _core
-from ._estimator import check_load_path, fit_input, predict_input, require_fitted
+from ._detector import DetectorMixin
+from ._estimator import check_load_path, fit_input
 
 
-class Ensemble(OutlierMixin, BaseEstimator):
+class Ensemble(DetectorMixin, OutlierMixin, BaseEstimator):
     """An ensemble of oddkit detectors.
 
     ``fit`` clones and fits every detector on X, then fits each member's score normalization
@@ -109,58 +109,31 @@ class Ensemble(OutlierMixin, BaseEstimator):
         self.n_features_in_ = core.n_features_in
         return self
 
-    def __sklearn_is_fitted__(self):
-        return "_core" in self.__dict__
-
-    def _call(self, method, X):
-        X = predict_input(self, X)  # NotFittedError first
-        return getattr(self._core, method)(X)
-
-    def score_samples(self, X):
-        """Minus the combined score: lower is more abnormal."""
-        return self._call("score_samples", X)
-
     def anomaly_score(self, X):
         """The combined normalized score: higher is more anomalous."""
-        return self._call("anomaly_score", X)
-
-    def decision_function(self, X):
-        """score_samples(X) - offset_: negative for outliers."""
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """-1 for outliers, +1 for inliers."""
-        decision = self.decision_function(X)
-        labels = np.ones(decision.shape[0], dtype=int)
-        labels[decision < 0] = -1
-        return labels
+        return self._core_call("anomaly_score", X)
 
     def predict_proba(self, X):
         """(n_samples, 2): probabilities of [inlier, outlier] (Gaussian 'unify' scaling of the
         combined score against its training distribution)."""
-        return self._call("predict_proba", X)
+        return self._core_call("predict_proba", X)
 
     def member_scores(self, X):
         """(n_samples, n_detectors): each member's raw anomaly_score."""
-        return self._call("member_scores", X)
+        return self._core_call("member_scores", X)
 
     def normalized_scores(self, X):
         """(n_samples, n_detectors): each member's normalized score (votes for majority_vote)."""
-        return self._call("normalized_scores", X)
+        return self._core_call("normalized_scores", X)
 
     def contributions(self, X, *, flagged_only=False):
         """Each member's share (rows summing to 1) of each sample's anomaly. With
         flagged_only=True, returns (indices of the samples predict flags, their rows)."""
-        shares = self._call("contributions", X)
+        shares = self._core_call("contributions", X)
         if not flagged_only:
             return shares
         flagged = np.flatnonzero(self.predict(X) == -1)
         return flagged, shares[flagged]
-
-    def save(self, path):
-        """Writes the ensemble and its members as one document (.json, .cbor or .msgpack)."""
-        require_fitted(self)  # before touching the file
-        self._core.save(os.fspath(path))
 
     @classmethod
     def load(cls, path):

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _core
+from ._detector import DetectorMixin
 from ._estimator import (
     check_load_path,
     estimator_from_core,
     count_or_fraction,
     fit_input,
     n_jobs_from,
-    predict_input,
-    require_fitted,
     seed_from,
 )
 
 
-class IsolationForest(OutlierMixin, BaseEstimator):
+class IsolationForest(DetectorMixin, OutlierMixin, BaseEstimator):
     """Isolation Forest (Liu, Ting and Zhou 2008), with Extended Isolation Forest splits.
 
     Parameters, attributes and signs follow ``sklearn.ensemble.IsolationForest``:
@@ -120,17 +117,6 @@ class IsolationForest(OutlierMixin, BaseEstimator):
         """The negated anomaly score, in [-1, 0]: lower is more abnormal."""
         return self._core_call("score_samples", X)
 
-    def decision_function(self, X):
-        """score_samples(X) - offset_: negative for outliers."""
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """-1 for outliers, +1 for inliers."""
-        decision = self.decision_function(X)
-        labels = np.ones(decision.shape[0], dtype=int)
-        labels[decision < 0] = -1
-        return labels
-
     def anomaly_score(self, X):
         """The paper's score 2^(-E[h(x)] / c(max_samples)) in [0, 1]: higher is more anomalous."""
         return self._core_call("anomaly_score", X)
@@ -140,17 +126,7 @@ class IsolationForest(OutlierMixin, BaseEstimator):
         how much each feature's splits isolated the sample (see docs/isolation_forest.md)."""
         return self._core_call("feature_attributions", X)
 
-    def _core_call(self, method, X):
-        X = predict_input(self, X)
-        return getattr(self._core, method)(X)
-
-    # Model files --------------------------------------------------------------------------
-
-    def save(self, path):
-        """Writes the fitted model to path (.json, .cbor or .msgpack), atomically; the C++
-        ``oddkit::IsolationForest::load`` reads the same file."""
-        require_fitted(self)  # before touching the file
-        self._core.save(os.fspath(path))
+    # Model files (save: DetectorMixin) ------------------------------------------------------
 
     @classmethod
     def load(cls, path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -10,18 +9,17 @@ from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from . import _core
+from ._detector import DetectorMixin
 from ._estimator import (
     check_load_path,
     estimator_from_core,
     fit_input,
     n_jobs_from,
-    predict_input,
-    require_fitted,
     seed_from,
 )
 
 
-class OneClassSVM(OutlierMixin, BaseEstimator):
+class OneClassSVM(DetectorMixin, OutlierMixin, BaseEstimator):
     """One-Class SVM (Schölkopf et al. 2001) with scikit-learn's parameters and signs.
 
     ``method="exact"`` solves the libsvm dual (0 <= alpha_i <= 1, sum alpha = nu * n) by SMO
@@ -165,33 +163,12 @@ class OneClassSVM(OutlierMixin, BaseEstimator):
         """The un-shifted kernel expansion sum_t dual_coef_ k(x, v_t): lower is more abnormal."""
         return self._core_call("score_samples", X)
 
-    def decision_function(self, X):
-        """score_samples(X) - offset_: negative for outliers."""
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """-1 for outliers, +1 for inliers."""
-        decision = self.decision_function(X)
-        labels = np.ones(decision.shape[0], dtype=int)
-        labels[decision < 0] = -1
-        return labels
-
     def anomaly_score(self, X):
         """-decision_function(X) = offset_ - score_samples(X): higher is more anomalous,
         positive for points predicted as outliers."""
         return self._core_call("anomaly_score", X)
 
-    def _core_call(self, method, X):
-        X = predict_input(self, X)
-        return getattr(self._core, method)(X)
-
-    # Model files --------------------------------------------------------------------------
-
-    def save(self, path):
-        """Writes the fitted model to path (.json, .cbor or .msgpack), atomically; the C++
-        ``oddkit::OneClassSVM::load`` reads the same file."""
-        require_fitted(self)  # before touching the file
-        self._core.save(os.fspath(path))
+    # Model files (save: DetectorMixin) ------------------------------------------------------
 
     @classmethod
     def load(cls, path):
