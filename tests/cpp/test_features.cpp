@@ -180,4 +180,19 @@ TEST_CASE("scalers: scikit-learn definitions, NaN passes through") {
     Json short_state = make_document("StandardScaler", 1, ss.params().to_json(),
                                      Json{{"n_features_in", 2}, {"mean", {1.0}}, {"var", {1.0, 1.0}}, {"scale", {1.0, 1.0}}});
     CHECK_THROWS_WITH_AS(StandardScaler::from_document(short_state), doctest::Contains("mean"), FormatError);
+    // Parameters out of range or of the wrong type are a damaged file: FormatError, for every scaler.
+    const Json state{{"n_features_in", 1}, {"mean", {1.0}}, {"var", {1.0}}, {"scale", {1.0}}, {"center", {0.0}},
+                     {"min", {0.0}}, {"data_min", {0.0}}, {"data_max", {1.0}}};
+    Json ranged_q = rs.params().to_json();
+    ranged_q["q_low"] = 90.0; // above q_high
+    CHECK_THROWS_WITH_AS(RobustScaler::from_document(make_document("RobustScaler", 1, ranged_q, state)),
+                         doctest::Contains("invalid parameters"), FormatError);
+    Json ranged = mm.params().to_json();
+    ranged["feature_min"] = 2.0; // above feature_max
+    CHECK_THROWS_WITH_AS(MinMaxScaler::from_document(make_document("MinMaxScaler", 1, ranged, state)),
+                         doctest::Contains("invalid parameters"), FormatError);
+    Json standard = ss.params().to_json();
+    standard["with_mean"] = "yes";
+    CHECK_THROWS_WITH_AS(StandardScaler::from_document(make_document("StandardScaler", 1, standard, state)),
+                         doctest::Contains("with_mean"), FormatError);
 }

@@ -72,4 +72,18 @@ template <class T> T document_get(const Json &object, std::string_view key) {
     }
 }
 
+/// The parameters of a model document: Params::from_json, then validate(). Anything wrong is a
+/// FormatError (a damaged or hand-edited file), not an InvalidArgument.
+template <class Params> Params document_params(const Json &doc) {
+    try {
+        Params params = Params::from_json(doc.at("params"));
+        params.validate();
+        return params;
+    } catch (const InvalidArgument &e) {
+        throw FormatError(std::string("model document: invalid parameters: ") + e.what());
+    } catch (const nlohmann::json::exception &e) {
+        throw FormatError(std::string("model document: invalid parameters: ") + e.what());
+    }
+}
+
 } // namespace oddkit

@@ -343,14 +343,7 @@ class Ensemble final : public Detector {
     static Ensemble from_document(const Json &doc) {
         check_document(doc, "Ensemble", format_version);
         Ensemble e;
-        try {
-            e.params_ = Params::from_json(doc.at("params"));
-            e.params_.validate();
-        } catch (const InvalidArgument &err) {
-            throw FormatError(std::string("model document: invalid parameters: ") + err.what());
-        } catch (const Json::exception &err) {
-            throw FormatError(std::string("model document: invalid parameters: ") + err.what());
-        }
+        e.params_ = document_params<Params>(doc);
         const Json &s = doc.at("state");
         const Json &members = s.at("members");
         if (!members.is_array() || members.empty()) {

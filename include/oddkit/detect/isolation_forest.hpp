@@ -336,14 +336,7 @@ class IsolationForest final : public Detector {
     static IsolationForest from_document(const Json &doc) {
         check_document(doc, "IsolationForest", format_version);
         IsolationForest forest;
-        try {
-            forest.params_ = Params::from_json(doc.at("params"));
-            forest.params_.validate();
-        } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        } catch (const Json::exception &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        }
+        forest.params_ = document_params<Params>(doc);
         const Json &s = doc.at("state");
         forest.n_features_ = document_get<std::size_t>(s, "n_features_in");
         forest.max_samples_ = document_get<std::size_t>(s, "max_samples");

@@ -390,14 +390,7 @@ class OneClassSVM final : public Detector {
     static OneClassSVM from_document(const Json &doc) {
         check_document(doc, "OneClassSVM", format_version);
         OneClassSVM model;
-        try {
-            model.params_ = Params::from_json(doc.at("params"));
-            model.params_.validate();
-        } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        } catch (const Json::exception &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        }
+        model.params_ = document_params<Params>(doc);
         auto bad = [](const std::string &what) { throw FormatError("model document: " + what); };
         const Json &s = doc.at("state");
         const auto d = document_get<std::size_t>(s, "n_features_in");

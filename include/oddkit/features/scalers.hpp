@@ -92,6 +92,7 @@ inline double nonzero_scale(double s) { return s == 0.0 ? 1.0 : s; }
 struct StandardScalerParams {
     bool with_mean = true;
     bool with_std = true;
+    void validate() const {} // every combination is valid
     Json to_json() const { return {{"with_mean", with_mean}, {"with_std", with_std}}; }
     static StandardScalerParams from_json(const Json &j) {
         return {document_get<bool>(j, "with_mean"), document_get<bool>(j, "with_std")};
@@ -162,7 +163,7 @@ class StandardScaler : public detail::ColumnScaler {
     }
     static StandardScaler from_document(const Json &doc) {
         check_document(doc, "StandardScaler", format_version);
-        StandardScaler s(Params::from_json(doc.at("params")));
+        StandardScaler s(document_params<Params>(doc));
         const Json &st = doc.at("state");
         s.n_features_ = document_get<std::size_t>(st, "n_features_in");
         s.mean_ = state_vector(st, "mean", s.n_features_);
@@ -247,12 +248,7 @@ class RobustScaler : public detail::ColumnScaler {
     }
     static RobustScaler from_document(const Json &doc) {
         check_document(doc, "RobustScaler", format_version);
-        Params p = Params::from_json(doc.at("params"));
-        try {
-            p.validate();
-        } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        }
+        const Params p = document_params<Params>(doc);
         RobustScaler s(p);
         const Json &st = doc.at("state");
         s.n_features_ = document_get<std::size_t>(st, "n_features_in");
@@ -337,12 +333,7 @@ class MinMaxScaler : public detail::ColumnScaler {
     }
     static MinMaxScaler from_document(const Json &doc) {
         check_document(doc, "MinMaxScaler", format_version);
-        Params p = Params::from_json(doc.at("params"));
-        try {
-            p.validate();
-        } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        }
+        const Params p = document_params<Params>(doc);
         MinMaxScaler s(p);
         const Json &st = doc.at("state");
         s.n_features_ = document_get<std::size_t>(st, "n_features_in");

@@ -287,13 +287,10 @@ class ForestEnsemble {
 
     void load_state(const Json &doc) {
         check_document(doc, name(), format_version);
+        params_ = document_params<Params>(doc);
         try {
-            params_ = Params::from_json(doc.at("params"));
-            params_.validate();
             check_criterion();
         } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        } catch (const Json::exception &e) {
             throw FormatError(std::string("model document: invalid parameters: ") + e.what());
         }
         const Json &s = doc.at("state");

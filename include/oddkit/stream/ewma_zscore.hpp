@@ -86,7 +86,7 @@ class EWMAZScore final : public OnlineDetector {
 
     static EWMAZScore from_document(const Json &doc) {
         check_document(doc, "EWMAZScore", format_version);
-        EWMAZScore z(detail::params_from_document<Params>(doc));
+        EWMAZScore z(document_params<Params>(doc));
         const Json &s = doc.at("state");
         z.read_common_state(s);
         z.mean_ = document_get<std::vector<double>>(s, "mean");

@@ -108,7 +108,7 @@ class HalfSpaceTrees final : public OnlineDetector {
 
     static HalfSpaceTrees from_document(const Json &doc) {
         check_document(doc, "HalfSpaceTrees", format_version);
-        HalfSpaceTrees h(detail::params_from_document<Params>(doc));
+        HalfSpaceTrees h(document_params<Params>(doc));
         const Json &s = doc.at("state");
         const std::size_t given = h.n_features();
         h.read_common_state(s);

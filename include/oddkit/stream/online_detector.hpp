@@ -185,19 +185,6 @@ class OnlineDetector {
 
 namespace detail {
 
-/// Turns a parameter error met while reading a document into a FormatError.
-template <class Params> Params params_from_document(const Json &doc) {
-    try {
-        Params p = Params::from_json(doc.at("params"));
-        p.validate();
-        return p;
-    } catch (const InvalidArgument &e) {
-        throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-    } catch (const Json::exception &e) {
-        throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-    }
-}
-
 /// z = |x - mean| / std, with std == 0 giving 0 at the mean and +infinity away from it.
 inline double z_distance(double x, double mean, double var) noexcept {
     const double diff = std::fabs(x - mean);

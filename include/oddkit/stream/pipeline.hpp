@@ -238,16 +238,7 @@ class Pipeline {
     /// Restores a pipeline mid-stream; every count and size is checked (FormatError).
     static Pipeline from_document(const Json &doc) {
         check_document(doc, "Pipeline", format_version);
-        Params params;
-        try {
-            params = Params::from_json(doc.at("params"));
-            params.validate();
-        } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        } catch (const Json::exception &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        }
-        Pipeline p(std::move(params));
+        Pipeline p(document_params<Params>(doc));
         const Json &state = doc.at("state");
         p.scorer_ = WindowScorer::from_json(document_get<Json>(state, "scorer"), p.feature_names_.size(), p.feature_names_);
         if (p.scorer_.kind() != WindowScorer::Kind::none) {

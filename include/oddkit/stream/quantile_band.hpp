@@ -75,7 +75,7 @@ class QuantileBand final : public OnlineDetector {
 
     static QuantileBand from_document(const Json &doc) {
         check_document(doc, "QuantileBand", format_version);
-        QuantileBand q(detail::params_from_document<Params>(doc));
+        QuantileBand q(document_params<Params>(doc));
         const Json &s = doc.at("state");
         q.read_common_state(s);
         const auto features = document_get<Json>(s, "features");

@@ -106,7 +106,7 @@ class RandomCutForest final : public OnlineDetector {
 
     static RandomCutForest from_document(const Json &doc) {
         check_document(doc, "RandomCutForest", format_version);
-        RandomCutForest f(detail::params_from_document<Params>(doc));
+        RandomCutForest f(document_params<Params>(doc));
         const Json &s = doc.at("state");
         f.read_common_state(s);
         auto bad = [](const std::string &what) { throw FormatError("model document: " + what); };

@@ -83,7 +83,7 @@ class RunningZScore final : public OnlineDetector {
 
     static RunningZScore from_document(const Json &doc) {
         check_document(doc, "RunningZScore", format_version);
-        RunningZScore z(detail::params_from_document<Params>(doc));
+        RunningZScore z(document_params<Params>(doc));
         const Json &s = doc.at("state");
         z.read_common_state(s);
         z.count_ = document_get<std::uint64_t>(s, "count");

@@ -184,14 +184,7 @@ template <class Derived, class ParamsT> class StatisticalDetector : public Detec
     static Derived from_document(const Json &doc) {
         check_document(doc, Derived::estimator_name, Derived::format_version);
         Derived out;
-        try {
-            out.params_ = Params::from_json(doc.at("params"));
-            out.params_.validate();
-        } catch (const InvalidArgument &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        } catch (const Json::exception &e) {
-            throw FormatError(std::string("model document: invalid parameters: ") + e.what());
-        }
+        out.params_ = document_params<Params>(doc);
         const Json &s = doc.at("state");
         out.n_features_ = document_get<std::size_t>(s, "n_features_in");
         out.offset_ = document_get<double>(s, "offset");
