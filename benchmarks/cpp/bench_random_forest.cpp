@@ -7,6 +7,8 @@
 
 #include <oddkit/oddkit.hpp>
 
+#include <map>
+
 namespace {
 
 /// Two noisy classes from 20 features, 8 of them informative.
@@ -118,3 +120,67 @@ BENCHMARK(BM_WalkTuning<16, 4096>)->Unit(benchmark::kMillisecond);
 
 } // namespace
 
+
+namespace {
+
+// Shallow trees (max_depth set, as tuned forests usually have): the pointer walk against the
+// complete-tree walk (learn/detail/complete_trees.hpp) over the same trees, one thread.
+struct ShallowForest {
+    std::vector<oddkit::ForestNode> nodes;
+    std::vector<std::uint32_t> tree_begin;
+    std::vector<double> leaf_values;
+    oddkit::detail::CompleteTrees complete;
+
+    explicit ShallowForest(int max_depth) {
+        const Fitted &f = fitted();
+        oddkit::RandomForestClassifier forest(
+            {.n_estimators = 50, .max_depth = max_depth, .n_jobs = -1, .random_state = 1});
+        forest.fit(oddkit::MatrixView(f.X.data(), 200000, 20), oddkit::VectorView(f.y.data(), 200000));
+        const oddkit::Json doc = forest.to_document();
+        const oddkit::Json &s = doc.at("state");
+        const auto threshold = s.at("node_threshold").get<std::vector<double>>();
+        const auto feature = s.at("node_feature").get<std::vector<std::int32_t>>();
+        const auto left = s.at("node_left").get<std::vector<std::int32_t>>();
+        for (std::size_t i = 0; i < threshold.size(); ++i) nodes.push_back({threshold[i], feature[i], left[i]});
+        tree_begin = s.at("tree_begin").get<std::vector<std::uint32_t>>();
+        leaf_values = s.at("leaf_values").get<std::vector<double>>();
+        complete = oddkit::detail::complete_trees(nodes.data(), tree_begin.data(), tree_begin.size() - 1);
+    }
+};
+
+const ShallowForest &shallow(int max_depth) {
+    static std::map<int, ShallowForest> cache;
+    auto it = cache.find(max_depth);
+    if (it == cache.end()) it = cache.emplace(max_depth, ShallowForest(max_depth)).first;
+    return it->second;
+}
+
+void BM_ShallowPointerWalk(benchmark::State &state) {
+    const ShallowForest &f = shallow(static_cast<int>(state.range(0)));
+    const oddkit::detail::ForestLayout layout{f.nodes.data(), f.tree_begin.data(), f.tree_begin.size() - 1,
+                                              f.leaf_values.data(), 2};
+    const oddkit::MatrixView X(fitted().X.data() + 200000 * 20, 50000, 20);
+    std::vector<double> out(50000 * 2);
+    for (auto _ : state) {
+        oddkit::detail::sum_leaf_values<>(layout, X, 0, 50000, out.data());
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * 50000);
+}
+BENCHMARK(BM_ShallowPointerWalk)->Arg(6)->Arg(10)->Arg(12)->Unit(benchmark::kMillisecond);
+
+void BM_ShallowCompleteWalk(benchmark::State &state) {
+    const ShallowForest &f = shallow(static_cast<int>(state.range(0)));
+    const oddkit::MatrixView X(fitted().X.data() + 200000 * 20, 50000, 20);
+    std::vector<double> out(50000 * 2);
+    const oddkit::detail::ForestLayout layout{f.nodes.data(), f.tree_begin.data(), f.tree_begin.size() - 1,
+                                              f.leaf_values.data(), 2};
+    for (auto _ : state) {
+        oddkit::detail::sum_leaf_values<>(layout, f.complete, X, 0, 50000, out.data());
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * 50000);
+}
+BENCHMARK(BM_ShallowCompleteWalk)->Arg(6)->Arg(10)->Arg(12)->Unit(benchmark::kMillisecond);
+
+} // namespace

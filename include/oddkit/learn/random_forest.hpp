@@ -25,6 +25,7 @@
 #include "oddkit/core/parallel.hpp"
 #include "oddkit/core/random.hpp"
 #include "oddkit/core/validation.hpp"
+#include "oddkit/learn/detail/complete_trees.hpp"
 #include "oddkit/learn/detail/forest_walk.hpp"
 #include "oddkit/learn/detail/tree_builder.hpp"
 #include "oddkit/learn/feature_binning.hpp"
@@ -244,6 +245,7 @@ class ForestEnsemble {
                 ++trees_with_splits;
             }
         }
+        complete_ = detail::complete_trees(nodes_.data(), tree_begin_.data(), n_estimators());
         importances_.assign(d, 0.0);
         double total = 0.0;
         for (double v : importance_sum) total += v;
@@ -270,7 +272,7 @@ class ForestEnsemble {
             X.rows(), resolve_n_jobs(params_.n_jobs),
             [&](std::size_t begin, std::size_t end) {
                 double *acc = out + begin * k;
-                detail::sum_leaf_values<>(layout, X, begin, end, acc);
+                detail::sum_leaf_values<>(layout, complete_, X, begin, end, acc);
                 for (std::size_t i = 0; i < (end - begin) * k; ++i) acc[i] *= scale;
             },
             256);
@@ -317,6 +319,7 @@ class ForestEnsemble {
         nodes_.resize(threshold.size());
         for (std::size_t i = 0; i < nodes_.size(); ++i) nodes_[i] = ForestNode{threshold[i], feature[i], left[i]};
         check_structure();
+        complete_ = detail::complete_trees(nodes_.data(), tree_begin_.data(), n_estimators());
     }
 
     /// Every index in range, every child after its parent inside its tree, every value finite:
@@ -377,6 +380,9 @@ class ForestEnsemble {
     std::vector<ForestNode> nodes_;
     std::vector<std::uint32_t> tree_begin_;
     std::vector<double> leaf_values_;
+    /// The shallow trees padded to complete binary trees, the layout prediction walks for them
+    /// (derived from nodes_, never saved).
+    detail::CompleteTrees complete_;
     std::vector<double> importances_;
     std::optional<double> oob_score_;
     std::vector<double> oob_prediction_;

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "oddkit/core/matrix_view.hpp"
+#include "oddkit/learn/detail/complete_trees.hpp"
 #include "oddkit/learn/detail/tree_builder.hpp"
 
 namespace oddkit::detail {
@@ -28,58 +29,80 @@ struct ForestLayout {
     std::size_t n_outputs = 1;
 };
 
-/// out[(i - begin) * k + c] = sum over trees t (in order) of tree t's leaf value c for row i of
-/// X, for i in [begin, end). out is overwritten. Up to `walk_chunk_rows` rows go through each
-/// tree together (65,536 rows of 20 features are 10 MB: the tree is fetched once for all of
-/// them), `walk_lanes` of them in flight. Measured (benchmarks/cpp/bench_random_forest.cpp,
-/// trees of 800,000 rows, one thread): 8 to 32 lanes are within 10%, the chunk matters most
-/// (4,096 rows: 1.3x slower). The walk this replaced (blocks of 64 rows, each tree walked by
-/// eight rows in lockstep) was 2.1x slower on the same forest.
-template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
-void sum_leaf_values(const ForestLayout &f, const MatrixView &X, std::size_t begin, std::size_t end,
-                     double *out) {
-    const std::size_t k = f.n_outputs;
-    std::fill(out, out + (end - begin) * k, 0.0);
-    for (std::size_t cb = begin; cb < end; cb += walk_chunk_rows) {
-        const std::size_t ce = std::min(end, cb + walk_chunk_rows);
-        double *acc = out + (cb - begin) * k;
-        for (std::size_t t = 0; t < f.n_trees; ++t) {
-            const ForestNode *tree = f.nodes + f.tree_begin[t];
-            std::int32_t at[walk_lanes];
-            std::uint32_t row[walk_lanes];
-            std::size_t next = cb;
-            std::size_t active = 0;
-            for (; active < walk_lanes && next < ce; ++active, ++next) {
-                at[active] = 0;
-                row[active] = static_cast<std::uint32_t>(next - cb);
+/// acc[(i - cb) * k + c] += tree's leaf value c for row i of X, for i in [cb, ce): `walk_lanes`
+/// rows walk the tree at once, each lane taking the next row when its walk reaches a leaf.
+template <std::size_t walk_lanes = 16>
+void add_tree_walks(const ForestNode *tree, const double *leaf_values, std::size_t k, const MatrixView &X,
+                    std::size_t cb, std::size_t ce, double *acc) {
+    std::int32_t at[walk_lanes];
+    std::uint32_t row[walk_lanes];
+    std::size_t next = cb;
+    std::size_t active = 0;
+    for (; active < walk_lanes && next < ce; ++active, ++next) {
+        at[active] = 0;
+        row[active] = static_cast<std::uint32_t>(next - cb);
+    }
+    while (active > 0) {
+        for (std::size_t s = 0; s < active;) {
+            const ForestNode &node = tree[at[s]];
+            if (node.feature >= 0) {
+                const double v = X(cb + row[s], static_cast<std::size_t>(node.feature));
+                at[s] = node.left + (v <= node.threshold ? 0 : 1);
+                __builtin_prefetch(tree + at[s]);
+                ++s;
+                continue;
             }
-            while (active > 0) {
-                for (std::size_t s = 0; s < active;) {
-                    const ForestNode &node = tree[at[s]];
-                    if (node.feature >= 0) {
-                        const double v = X(cb + row[s], static_cast<std::size_t>(node.feature));
-                        at[s] = node.left + (v <= node.threshold ? 0 : 1);
-                        __builtin_prefetch(tree + at[s]);
-                        ++s;
-                        continue;
-                    }
-                    const double *leaf = f.leaf_values + static_cast<std::size_t>(node.left) * k;
-                    double *a = acc + static_cast<std::size_t>(row[s]) * k;
-                    for (std::size_t c = 0; c < k; ++c) a[c] += leaf[c];
-                    if (next < ce) {
-                        at[s] = 0;
-                        row[s] = static_cast<std::uint32_t>(next - cb);
-                        ++next;
-                        ++s;
-                    } else {
-                        --active;
-                        at[s] = at[active];
-                        row[s] = row[active];
-                    }
-                }
+            const double *leaf = leaf_values + static_cast<std::size_t>(node.left) * k;
+            double *a = acc + static_cast<std::size_t>(row[s]) * k;
+            for (std::size_t c = 0; c < k; ++c) a[c] += leaf[c];
+            if (next < ce) {
+                at[s] = 0;
+                row[s] = static_cast<std::uint32_t>(next - cb);
+                ++next;
+                ++s;
+            } else {
+                --active;
+                at[s] = at[active];
+                row[s] = row[active];
             }
         }
     }
+}
+
+/// out[(i - begin) * k + c] = sum over trees t (in order) of tree t's leaf value c for row i of
+/// X, for i in [begin, end). out is overwritten. Trees that `complete` holds (the shallow ones)
+/// walk in that form (complete_trees.hpp), the others with add_tree_walks.
+///
+/// Chunks: with a deep tree in the forest, up to `walk_chunk_rows` rows go through each tree
+/// together (65,536 rows of 20 features are 10 MB: a deep tree is fetched once for all of them).
+/// Measured (benchmarks/cpp/bench_random_forest.cpp, trees of 800,000 rows, one thread): 8 to
+/// 32 lanes are within 10%, the chunk matters most (4,096 rows: 1.3x slower). The walk this
+/// replaced (blocks of 64 rows, each tree walked by eight rows in lockstep) was 2.1x slower on
+/// the same forest. When every tree is shallow, chunks of `complete_tree_chunk_rows` keep the
+/// rows in L1/L2 while all trees pass over them.
+template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
+void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const MatrixView &X, std::size_t begin,
+                     std::size_t end, double *out) {
+    const std::size_t k = f.n_outputs;
+    std::fill(out, out + (end - begin) * k, 0.0);
+    const std::size_t chunk = complete.all_converted() ? complete_tree_chunk_rows : walk_chunk_rows;
+    for (std::size_t cb = begin; cb < end; cb += chunk) {
+        const std::size_t ce = std::min(end, cb + chunk);
+        double *acc = out + (cb - begin) * k;
+        for (std::size_t t = 0; t < f.n_trees; ++t) {
+            if (complete.converted(t)) {
+                add_complete_tree_walks(complete, t, f.leaf_values, k, X, cb, ce, acc);
+            } else {
+                add_tree_walks<walk_lanes>(f.nodes + f.tree_begin[t], f.leaf_values, k, X, cb, ce, acc);
+            }
+        }
+    }
+}
+
+/// The same sum with every tree walked by add_tree_walks.
+template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
+void sum_leaf_values(const ForestLayout &f, const MatrixView &X, std::size_t begin, std::size_t end, double *out) {
+    sum_leaf_values<walk_lanes, walk_chunk_rows>(f, CompleteTrees{}, X, begin, end, out);
 }
 
 } // namespace oddkit::detail
