@@ -209,7 +209,10 @@ inline double aggregate_bin(const double *x, std::size_t begin, std::size_t end,
     case AggKind::sum:
     case AggKind::mean: {
         // Four interleaved Kahan sums (independent chains keep the FPU busy), combined with
-        // their compensations at the end: as accurate as pandas' single Kahan sum.
+        // their compensations at the end: as accurate as pandas' single Kahan sum. Once a sum
+        // is infinite its compensation is inf - inf = NaN (or inf after an overflow); like
+        // pandas, such a compensation is reset to 0, so +inf gives inf, an overflow gives inf,
+        // and only +inf with -inf gives NaN.
         double sum[4] = {0, 0, 0, 0}, comp[4] = {0, 0, 0, 0};
         std::size_t count[4] = {0, 0, 0, 0};
         std::size_t i = begin;
@@ -219,7 +222,8 @@ inline double aggregate_bin(const double *x, std::size_t begin, std::size_t end,
                 const bool valid = v == v;
                 const double y = (valid ? v : 0.0) - comp[k];
                 const double t = sum[k] + y;
-                comp[k] = (t - sum[k]) - y;
+                const double e = (t - sum[k]) - y;
+                comp[k] = std::isfinite(e) ? e : 0.0;
                 sum[k] = t;
                 count[k] += valid;
             }
@@ -229,7 +233,8 @@ inline double aggregate_bin(const double *x, std::size_t begin, std::size_t end,
             if (v == v) {
                 const double y = v - comp[0];
                 const double t = sum[0] + y;
-                comp[0] = (t - sum[0]) - y;
+                const double e = (t - sum[0]) - y;
+                comp[0] = std::isfinite(e) ? e : 0.0;
                 sum[0] = t;
                 ++count[0];
             }
@@ -239,7 +244,8 @@ inline double aggregate_bin(const double *x, std::size_t begin, std::size_t end,
             for (double part : {sum[k], -comp[k]}) {
                 const double y = part - c;
                 const double t = total + y;
-                c = (t - total) - y;
+                const double e = (t - total) - y;
+                c = std::isfinite(e) ? e : 0.0;
                 total = t;
             }
         }
