@@ -150,9 +150,27 @@ void register_series(py::module_ &m) {
             {
                 py::gil_scoped_release release; // one pass over the index, then each column's rows
                 bins = make_bins(t, params);
+                // float64 sums and means of all columns in one pass over the rows
+                std::vector<const double *> sources;
+                std::vector<AggKind> kinds;
+                std::vector<double *> targets;
+                std::vector<bool> fused(specs.size(), false);
+                for (std::size_t s = 0; s < specs.size(); ++s) {
+                    const std::size_t col = std::get<0>(specs[s]);
+                    const AggKind k = aggs[s].kind;
+                    if (!other_cols[col] && (k == AggKind::sum || k == AggKind::mean)) {
+                        results[s] = FloatColumn::from_shape({bins.size()}); // `results` never reallocates
+                        sources.push_back(float_cols[col].data());
+                        kinds.push_back(k);
+                        targets.push_back(std::get<FloatColumn>(results[s]).data());
+                        fused[s] = true;
+                    }
+                }
+                aggregate_sums_into(sources, kinds, bins, targets, n_jobs);
                 for (std::size_t s = 0; s < specs.size(); ++s) {
                     const std::size_t col = std::get<0>(specs[s]);
                     const Aggregation &agg = aggs[s];
+                    if (fused[s]) continue;
                     if (other_cols[col]) {
                         results[s] = aggregate(*other_cols[col], bins, agg, n_jobs);
                     } else {
