@@ -146,3 +146,36 @@ TEST_CASE("asof_gather: bad input names the argument, also when the disorder is 
     CHECK(std::isnan(out[0]));
     CHECK(std::isnan(out[1]));
 }
+
+TEST_CASE("merge_asof: float columns gathered in the walk, int columns through the indexer") {
+    // left t 1 5 10; right t 2 5 7 with b (float) and n (int)
+    Frame left{TimeIndex(IndexVector{1, 5, 10})};
+    left.add("a", FloatColumn{1, 2, 3});
+    Frame right{TimeIndex(IndexVector{2, 5, 7})};
+    right.add("b", FloatColumn{20, 50, 70});
+    right.add("n", IntColumn{2, 5, 7});
+    for (int n_jobs : {1, 2}) {
+        const Frame back = merge_asof(left, right, {}, "", "_x", "_y", n_jobs);
+        CHECK(back.names() == std::vector<std::string>{"a", "b", "n"});
+        const auto &b = std::get<FloatColumn>(back.column("b"));
+        const auto &n = std::get<FloatColumn>(back.column("n")); // a row without a match: float64 + NaN
+        CHECK(std::isnan(b(0)));
+        CHECK(b(1) == 50);
+        CHECK(b(2) == 70);
+        CHECK(std::isnan(n(0)));
+        CHECK(n(1) == 5);
+        CHECK(n(2) == 7);
+        // forward: t=10 has no match after it, so n becomes float64 as well
+        const Frame fwd = merge_asof(left, right, {.direction = AsofDirection::forward, .tolerance = {}}, "", "_x",
+                                     "_y", n_jobs);
+        CHECK(std::holds_alternative<FloatColumn>(fwd.column("n")));
+        CHECK(std::isnan(std::get<FloatColumn>(fwd.column("n"))(2)));
+    }
+    // every left row matches: the int column stays int64
+    Frame early{TimeIndex(IndexVector{2, 4})};
+    early.add("a", FloatColumn{0, 0});
+    const Frame all = merge_asof(early, right, {.direction = AsofDirection::forward});
+    const auto &n = std::get<IntColumn>(all.column("n"));
+    CHECK(n(0) == 2);
+    CHECK(n(1) == 5);
+}

@@ -3,8 +3,9 @@
 /// merge_asof(on=<time>, by=..., direction, tolerance, allow_exact_matches). Both sides must be
 /// sorted by time (duplicates allowed). backward takes the last right row at or before the left
 /// time, forward the first at or after, nearest the closer of the two (a tie goes backward,
-/// as in pandas). One merge-like pass; with `by`, one pass that remembers the latest right row
-/// per key.
+/// as in pandas). Without `by`, one merge-like pass that also writes the right columns
+/// (asof_gather); with `by`, one pass that remembers the latest right row per key, then one
+/// gather of all columns.
 
 #include <algorithm>
 #include <atomic>
@@ -316,7 +317,8 @@ inline void asof_indexer(std::span<const std::int64_t> left, std::span<const std
 
 /// The left frame with the right frame's columns matched as of each left time. `by` names an
 /// int64 key column present in both frames (kept once, from the left). Column names present on
-/// both sides get suffixes (pandas' "_x", "_y").
+/// both sides get suffixes (pandas' "_x", "_y"). Float64 right columns are gathered during the
+/// walk; `n_jobs` threads share the left rows (same result for any count).
 inline Frame merge_asof(const Frame &left, const Frame &right, const AsofParams &params = {},
                         const std::string &by = "", const std::string &left_suffix = "_x",
                         const std::string &right_suffix = "_y", int n_jobs = 1) {
