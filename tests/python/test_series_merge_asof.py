@@ -8,7 +8,7 @@ import oddkit
 import pandas as pd
 import pytest
 
-N_LEFT, N_RIGHT = 150_000, 12_000
+N_LEFT, N_RIGHT = 70_000, 6_000  # > 65,536 left rows: two chunks for n_jobs=2
 
 
 def _frames(seed):
