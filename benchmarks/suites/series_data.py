@@ -80,10 +80,13 @@ def run(quick: bool) -> str:
     memory.append(memory_note("merge_asof", extra, asof_input))
     t_pd, m_pd = best_time(lambda: pd.merge_asof(left, right, left_index=True, right_index=True))
     t_ok, m_ok = best_time(lambda: oddkit.merge_asof(lf, rf))
-    agree_pd = _agree(m_ok["b"].values, m_pd["b"].to_numpy()) and _agree(
-        m_ok["c"].values, m_pd["c"].to_numpy()
+    t_ok2, m_ok2 = best_time(lambda: oddkit.merge_asof(lf, rf, n_jobs=-1))
+    agree_pd = (
+        _agree(m_ok["b"].values, m_pd["b"].to_numpy())
+        and _agree(m_ok["c"].values, m_pd["c"].to_numpy())
+        and _agree(m_ok2["b"].values, m_pd["b"].to_numpy())
     )
-    row = ["merge_asof backward", f"{nl:,} onto {nr:,}", t_ok, "-", t_pd, t_pd / t_ok]
+    row = ["merge_asof backward", f"{nl:,} onto {nr:,}", t_ok, t_ok2, t_pd, t_pd / t_ok]
     if pl is not None:
         pl_left = pl.from_pandas(left.reset_index()).set_sorted("time")
         pl_right = pl.from_pandas(right.reset_index()).set_sorted("time")

@@ -125,6 +125,7 @@ class Rolling:
     """Rolling-window statistics of a Series, DataFrame or array (see ``oddkit.rolling``)."""
 
     def __init__(self, obj, window, min_periods=None, center=False, closed=None, times=None):
+        self._obj = obj
         self._blocks, self._rebuild = _column_blocks(obj)
         self._kind, self._size = _window(window)
         if min_periods is not None and (isinstance(min_periods, bool) or not isinstance(min_periods, numbers.Integral)):
@@ -179,15 +180,74 @@ class Rolling:
         return self._run("count")
 
     def agg(self, func):
-        """One statistic by name ("mean", "sum", "var", "std", "min", "max", "median", "count")."""
-        if not isinstance(func, str) or func not in _ROLLING_STATS:
-            raise ValueError(f"func: unknown rolling statistic {func!r} (expected one of {', '.join(_ROLLING_STATS)})")
-        return getattr(self, func)()
+        """Statistics by name ("mean", "sum", "var", "std", "min", "max", "median", "count"), as
+        pandas and as ``Frame.resample(...).agg``: a str gives the same kind back; a list gives
+        columns named (column, stat) for a frame (a MultiIndex in pandas) and named by stat for
+        a series; a dict {column: str or list} keeps a column's name for a str and gives
+        (column, stat) for a list (all (column, stat) as soon as one list is given)."""
+        if isinstance(func, str):
+            return getattr(self, _rolling_stat(func))()
+        if not isinstance(func, (list, tuple, dict)):
+            raise ValueError(f"func: expected a str, a list or a dict, got {type(func).__name__}")
+        obj = self._obj
+        is_frame = _is_oddkit_frame(obj) or (pd is not None and isinstance(obj, pd.DataFrame))
+        is_series = not is_frame and (_is_oddkit(obj) or (pd is not None and isinstance(obj, pd.Series)))
+        if not (is_frame or is_series):
+            raise ValueError("func: a list or dict of statistics needs a Frame, Series or pandas object")
+        names = list(obj._columns) if _is_oddkit_frame(obj) else list(obj.columns) if is_frame else [None]
+        picks = []  # (column, stat, output name)
+        if isinstance(func, dict):
+            if is_series:
+                raise ValueError("func: a dict of statistics per column needs a frame")
+            tuples = any(not isinstance(v, str) for v in func.values())
+            for col, stats in func.items():
+                if col not in names:
+                    raise ValueError(f"column: no column named {col!r}")
+                for stat in [stats] if isinstance(stats, str) else list(stats):
+                    picks.append((col, _rolling_stat(stat), (col, stat) if tuples else col))
+        else:
+            if not func:
+                raise ValueError("func: at least one statistic is needed")
+            stats = [_rolling_stat(stat) for stat in func]
+            if len(set(stats)) != len(stats):
+                raise ValueError(f"func: a statistic is named twice in {list(func)!r}")
+            for col in names:
+                for stat in stats:
+                    picks.append((col, stat, stat if is_series else (col, stat)))
+        results = {stat: getattr(self, stat)() for stat in dict.fromkeys(p[1] for p in picks)}
+
+        def column(result, col):
+            if is_series:
+                return result.values if _is_oddkit(result) else result
+            return result._columns[col] if _is_oddkit(result) else result[col]
+
+        out = {name: column(results[stat], col) for col, stat, name in picks}
+        if _is_oddkit(obj):
+            from .series import Frame
+
+            return Frame(obj._times, out, _meta=obj._meta, _checked=True)
+        if all(isinstance(n, tuple) for n in out):
+            frame = pd.DataFrame(dict(enumerate(out.values())), index=obj.index, copy=False)
+            frame.columns = pd.MultiIndex.from_tuples(list(out))
+            return frame
+        return pd.DataFrame(out, index=obj.index, copy=False)
 
     aggregate = agg
 
 
 _ROLLING_STATS = ("mean", "sum", "var", "std", "min", "max", "median", "count")
+
+
+def _rolling_stat(name):
+    if not isinstance(name, str) or name not in _ROLLING_STATS:
+        raise ValueError(f"func: unknown rolling statistic {name!r} (expected one of {', '.join(_ROLLING_STATS)})")
+    return name
+
+
+def _is_oddkit_frame(obj) -> bool:
+    from .series import Frame
+
+    return isinstance(obj, Frame)
 
 
 def rolling(obj, window, min_periods=None, center=False, closed=None, *, times=None) -> Rolling:

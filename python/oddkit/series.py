@@ -761,12 +761,14 @@ def merge_asof(
     tolerance=None,
     allow_exact_matches=True,
     suffixes=("_x", "_y"),
+    n_jobs=1,
 ):
     """pandas.merge_asof on time: for each left row the right row nearest in `direction`.
 
     Frames match on their time index; pandas DataFrames on the column `on` (or their index when
     on is None). `by` names a key column in both (any dtype for pandas: keys are factorized).
     `tolerance` is a duration (pd.Timedelta, datetime.timedelta, numpy.timedelta64 or '5min').
+    `n_jobs` threads share the left rows (the answer does not depend on it).
     """
     if direction not in ("backward", "forward", "nearest"):
         raise ValueError(
@@ -810,17 +812,28 @@ def merge_asof(
                     )
             left_codes = np.ascontiguousarray(lf._columns[by], np.int64)
             right_codes = np.ascontiguousarray(rf._columns[by], np.int64)
-    rows = _core.asof_indexer(
+    skip = (by,) if by is not None and not to_pandas else ()
+    right_names = [n for n in rf._columns if n not in skip]
+    # float64 right columns are gathered during the merge walk (no indexer is written); int64
+    # and bool columns are taken through the indexer afterwards
+    fused = [n for n in right_names if rf._columns[n].dtype == np.float64]
+    others = [n for n in right_names if rf._columns[n].dtype != np.float64]
+    gathered, rows = _core.asof_gather(
         lf._times,
         rf._times,
+        [rf._columns[n] for n in fused],
         direction,
         tol,
         bool(allow_exact_matches),
         left_codes if by is not None else None,
         right_codes if by is not None else None,
+        bool(others),
+        1 if n_jobs is None else n_jobs,
     )
-    lcols = dict(lf._columns)
-    rcols = _take_all(rf, rows, skip=(by,) if by is not None and not to_pandas else ())
+    taken = dict(zip(fused, gathered))
+    taken.update({n: _core.take(rf._columns[n], rows) for n in others})
+    lcols = dict(lf._columns)  # shared, not copied: the left columns come back unchanged
+    rcols = {n: taken[n] for n in right_names}
     out = {}
     for n, v in lcols.items():
         out[(f"{n}{suffixes[0]}" if n in rcols and n != by else n)] = v

@@ -150,9 +150,27 @@ void register_series(py::module_ &m) {
             {
                 py::gil_scoped_release release; // one pass over the index, then each column's rows
                 bins = make_bins(t, params);
+                // float64 sums and means of all columns in one pass over the rows
+                std::vector<const double *> sources;
+                std::vector<AggKind> kinds;
+                std::vector<double *> targets;
+                std::vector<bool> fused(specs.size(), false);
+                for (std::size_t s = 0; s < specs.size(); ++s) {
+                    const std::size_t col = std::get<0>(specs[s]);
+                    const AggKind k = aggs[s].kind;
+                    if (!other_cols[col] && (k == AggKind::sum || k == AggKind::mean)) {
+                        results[s] = FloatColumn::from_shape({bins.size()}); // `results` never reallocates
+                        sources.push_back(float_cols[col].data());
+                        kinds.push_back(k);
+                        targets.push_back(std::get<FloatColumn>(results[s]).data());
+                        fused[s] = true;
+                    }
+                }
+                aggregate_sums_into(sources, kinds, bins, targets, n_jobs);
                 for (std::size_t s = 0; s < specs.size(); ++s) {
                     const std::size_t col = std::get<0>(specs[s]);
                     const Aggregation &agg = aggs[s];
+                    if (fused[s]) continue;
                     if (other_cols[col]) {
                         results[s] = aggregate(*other_cols[col], bins, agg, n_jobs);
                     } else {
@@ -204,6 +222,54 @@ void register_series(py::module_ &m) {
         },
         py::arg("left"), py::arg("right"), py::arg("direction") = "backward", py::arg("tolerance") = py::none(),
         py::arg("allow_exact_matches") = true, py::arg("left_by") = py::none(), py::arg("right_by") = py::none());
+
+    m.def(
+        "asof_gather",
+        [](const TimeArray &left, const TimeArray &right, const std::vector<FloatArray> &columns, const std::string &direction,
+           std::optional<std::int64_t> tolerance, bool allow_exact_matches, std::optional<TimeArray> left_by,
+           std::optional<TimeArray> right_by, bool with_rows, int n_jobs) {
+            const auto l = time_span(left, "left");
+            const auto r = time_span(right, "right");
+            AsofParams p{parse_direction(direction), tolerance, allow_exact_matches};
+            p.validate();
+            check_n_jobs(n_jobs);
+            const std::int64_t *lb = nullptr, *rb = nullptr;
+            if (left_by || right_by) {
+                require(left_by && right_by, "by", "needs keys for both sides");
+                require(static_cast<std::size_t>(left_by->size()) == l.size(), "by", "left keys must have one per left row");
+                require(static_cast<std::size_t>(right_by->size()) == r.size(), "by", "right keys must have one per right row");
+                lb = left_by->data();
+                rb = right_by->data();
+            }
+            std::vector<const double *> sources;
+            std::vector<double *> targets;
+            py::list outs;
+            for (const auto &c : columns) {
+                require(c.ndim() == 1 && static_cast<std::size_t>(c.size()) == r.size(), "right",
+                        "every column must be 1-D with one value per right row");
+                sources.push_back(c.data());
+                auto o = new_vector(l.size()); // NumPy memory: huge pages for large outputs
+                targets.push_back(o.mutable_data());
+                outs.append(o);
+            }
+            py::object rows_obj = py::none();
+            std::int64_t *rows = nullptr;
+            if (with_rows) {
+                py::array_t<std::int64_t> a(static_cast<py::ssize_t>(l.size()));
+                rows = a.mutable_data();
+                rows_obj = a;
+            }
+            {
+                py::gil_scoped_release release; // one merge walk writing buffers we hold
+                asof_gather(l, r, p, sources, targets, rows, lb, rb, n_jobs);
+            }
+            return py::make_tuple(outs, rows_obj);
+        },
+        py::arg("left"), py::arg("right"), py::arg("columns"), py::arg("direction") = "backward",
+        py::arg("tolerance") = py::none(), py::arg("allow_exact_matches") = true, py::arg("left_by") = py::none(),
+        py::arg("right_by") = py::none(), py::arg("with_rows") = false, py::arg("n_jobs") = 1,
+        "The float64 right columns matched as of each left time (NaN where none matches), and the "
+        "indexer when with_rows.");
 
     m.def(
         "join_indexers",

@@ -201,6 +201,66 @@ inline double quantile_in_place(std::vector<double> &v, double q) {
     return a + (b - a) * frac;
 }
 
+/// The non-NaN values of x[begin, end) summed in four interleaved Kahan chains (independent
+/// chains keep the FPU busy), combined with their compensations at the end: as accurate as
+/// pandas' single Kahan sum. `count` gets the number of values. An infinity or an overflow
+/// makes a compensation inf - inf = NaN, so a non-finite result is recomputed by
+/// kahan_sum_resetting (kept out of this loop: a reset here would lengthen every chain).
+inline double kahan_sum_fast(const double *x, std::size_t begin, std::size_t end, std::size_t &count_out) {
+    double sum[4] = {0, 0, 0, 0}, comp[4] = {0, 0, 0, 0};
+    std::size_t count[4] = {0, 0, 0, 0};
+    std::size_t i = begin;
+    for (; i + 4 <= end; i += 4) {
+        for (int k = 0; k < 4; ++k) {
+            const double v = x[i + k];
+            const bool valid = v == v;
+            const double y = (valid ? v : 0.0) - comp[k];
+            const double t = sum[k] + y;
+            comp[k] = (t - sum[k]) - y;
+            sum[k] = t;
+            count[k] += valid;
+        }
+    }
+    for (; i < end; ++i) {
+        const double v = x[i];
+        if (v == v) {
+            const double y = v - comp[0];
+            const double t = sum[0] + y;
+            comp[0] = (t - sum[0]) - y;
+            sum[0] = t;
+            ++count[0];
+        }
+    }
+    double total = 0.0, c = 0.0;
+    for (int k = 0; k < 4; ++k) {
+        for (double part : {sum[k], -comp[k]}) {
+            const double y = part - c;
+            const double t = total + y;
+            c = (t - total) - y;
+            total = t;
+        }
+    }
+    count_out = count[0] + count[1] + count[2] + count[3];
+    return total;
+}
+
+/// One Kahan chain in row order, as pandas' groupby sum and mean: a compensation that is not
+/// finite (the sum became infinite) is reset to 0, so +inf sums to +inf, an overflow to inf,
+/// and +inf with -inf to NaN.
+inline double kahan_sum_resetting(const double *x, std::size_t begin, std::size_t end) {
+    double sum = 0.0, comp = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+        const double v = x[i];
+        if (v != v) continue;
+        const double y = v - comp;
+        const double t = sum + y;
+        const double e = (t - sum) - y;
+        comp = std::isfinite(e) ? e : 0.0;
+        sum = t;
+    }
+    return sum;
+}
+
 /// One bin of rows [begin, end) of x. Sums use Kahan compensation and variances Welford's
 /// update, in row order, as pandas' groupby kernels do, so results agree to rounding.
 inline double aggregate_bin(const double *x, std::size_t begin, std::size_t end, const Aggregation &agg,
@@ -208,42 +268,9 @@ inline double aggregate_bin(const double *x, std::size_t begin, std::size_t end,
     switch (agg.kind) {
     case AggKind::sum:
     case AggKind::mean: {
-        // Four interleaved Kahan sums (independent chains keep the FPU busy), combined with
-        // their compensations at the end: as accurate as pandas' single Kahan sum.
-        double sum[4] = {0, 0, 0, 0}, comp[4] = {0, 0, 0, 0};
-        std::size_t count[4] = {0, 0, 0, 0};
-        std::size_t i = begin;
-        for (; i + 4 <= end; i += 4) {
-            for (int k = 0; k < 4; ++k) {
-                const double v = x[i + k];
-                const bool valid = v == v;
-                const double y = (valid ? v : 0.0) - comp[k];
-                const double t = sum[k] + y;
-                comp[k] = (t - sum[k]) - y;
-                sum[k] = t;
-                count[k] += valid;
-            }
-        }
-        for (; i < end; ++i) {
-            const double v = x[i];
-            if (v == v) {
-                const double y = v - comp[0];
-                const double t = sum[0] + y;
-                comp[0] = (t - sum[0]) - y;
-                sum[0] = t;
-                ++count[0];
-            }
-        }
-        double total = 0.0, c = 0.0;
-        for (int k = 0; k < 4; ++k) {
-            for (double part : {sum[k], -comp[k]}) {
-                const double y = part - c;
-                const double t = total + y;
-                c = (t - total) - y;
-                total = t;
-            }
-        }
-        const std::size_t n = count[0] + count[1] + count[2] + count[3];
+        std::size_t n = 0;
+        double total = kahan_sum_fast(x, begin, end, n);
+        if (!std::isfinite(total)) total = kahan_sum_resetting(x, begin, end);
         if (agg.kind == AggKind::sum) return total;
         return n == 0 ? nan_value() : total / static_cast<double>(n);
     }
@@ -316,6 +343,96 @@ inline void aggregate_into(const double *values, const Bins &bins, const Aggrega
         4096);
 }
 
+namespace detail {
+
+/// Sums (or means) of up to four columns over rows [begin, end), in one pass over the rows:
+/// two interleaved Kahan chains per column, so each row feeds eight independent chains (more
+/// latency hidden than four chains on one column) and the bins are walked once for all
+/// columns. Non-finite results are recomputed as pandas would (kahan_sum_resetting).
+template <std::size_t nc>
+void sum_bin_of_columns(const double *const *x, std::size_t begin, std::size_t end, const AggKind *kinds,
+                        double *const *out, std::size_t b) {
+    constexpr std::size_t lanes = 2;
+    double sum[nc][lanes] = {}, comp[nc][lanes] = {};
+    std::size_t count[nc][lanes] = {};
+    std::size_t i = begin;
+    for (; i + lanes <= end; i += lanes) {
+        for (std::size_t c = 0; c < nc; ++c) {
+            for (std::size_t k = 0; k < lanes; ++k) {
+                const double v = x[c][i + k];
+                const bool valid = v == v;
+                const double y = (valid ? v : 0.0) - comp[c][k];
+                const double t = sum[c][k] + y;
+                comp[c][k] = (t - sum[c][k]) - y;
+                sum[c][k] = t;
+                count[c][k] += valid;
+            }
+        }
+    }
+    for (; i < end; ++i) {
+        for (std::size_t c = 0; c < nc; ++c) {
+            const double v = x[c][i];
+            if (v == v) {
+                const double y = v - comp[c][0];
+                const double t = sum[c][0] + y;
+                comp[c][0] = (t - sum[c][0]) - y;
+                sum[c][0] = t;
+                ++count[c][0];
+            }
+        }
+    }
+    for (std::size_t c = 0; c < nc; ++c) {
+        double total = 0.0, carry = 0.0;
+        std::size_t n = 0;
+        for (std::size_t k = 0; k < lanes; ++k) {
+            n += count[c][k];
+            for (double part : {sum[c][k], -comp[c][k]}) {
+                const double y = part - carry;
+                const double t = total + y;
+                carry = (t - total) - y;
+                total = t;
+            }
+        }
+        if (!std::isfinite(total)) total = kahan_sum_resetting(x[c], begin, end);
+        out[c][b] = kinds[c] == AggKind::sum ? total : n == 0 ? nan_value() : total / static_cast<double>(n);
+    }
+}
+
+} // namespace detail
+
+/// Sums or means (kinds[c] is AggKind::sum or AggKind::mean) of several float64 columns over the
+/// same bins, into out[c][bins.size()]: one pass over the rows per group of four columns
+/// instead of one per column. Bins split over n_jobs threads (the result does not depend on it).
+inline void aggregate_sums_into(std::span<const double *const> columns, std::span<const AggKind> kinds,
+                                const Bins &bins, std::span<double *const> out, int n_jobs = 1) {
+    require(columns.size() == kinds.size() && columns.size() == out.size(), "columns",
+            "needs one aggregation and one output per column");
+    for (AggKind k : kinds) {
+        require(k == AggKind::sum || k == AggKind::mean, "aggregation", "only sum and mean are fused");
+    }
+    parallel_for_chunks(
+        bins.size(), resolve_n_jobs(n_jobs),
+        [&](std::size_t b0, std::size_t b1) {
+            for (std::size_t c0 = 0; c0 < columns.size(); c0 += 4) {
+                const std::size_t nc = std::min<std::size_t>(4, columns.size() - c0);
+                // the column count as a constant: the chains then live in registers
+                auto run = [&]<std::size_t NC>() {
+                    for (std::size_t b = b0; b < b1; ++b) {
+                        detail::sum_bin_of_columns<NC>(columns.data() + c0, bins.offsets[b], bins.offsets[b + 1],
+                                                       kinds.data() + c0, out.data() + c0, b);
+                    }
+                };
+                switch (nc) {
+                case 1: run.template operator()<1>(); break;
+                case 2: run.template operator()<2>(); break;
+                case 3: run.template operator()<3>(); break;
+                default: run.template operator()<4>(); break;
+                }
+            }
+        },
+        4096);
+}
+
 /// One aggregated column. count gives int64; sum of an int64 or bool column gives int64 (exact);
 /// everything else float64.
 inline Column aggregate(const Column &values, const Bins &bins, const Aggregation &agg, int n_jobs = 1) {
@@ -362,14 +479,32 @@ inline Frame resample(const Frame &frame, const ResampleParams &params, const st
         (void)frame.position(s.column); // names an unknown column
     }
     Bins bins = make_bins(frame.index().span(), params);
+    // float64 sums and means of all columns in one pass over the rows; the rest one by one
+    std::vector<std::optional<Column>> results(specs.size());
+    std::vector<const double *> sources;
+    std::vector<AggKind> kinds;
+    std::vector<double *> targets;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const Column &c = frame.column(specs[i].column);
+        const AggKind k = specs[i].aggregation.kind;
+        if ((k == AggKind::sum || k == AggKind::mean) && std::holds_alternative<FloatColumn>(c)) {
+            results[i] = FloatColumn::from_shape({bins.size()}); // `results` never reallocates
+            sources.push_back(std::get<FloatColumn>(c).data());
+            kinds.push_back(k);
+            targets.push_back(std::get<FloatColumn>(*results[i]).data());
+        }
+    }
+    aggregate_sums_into(sources, kinds, bins, targets, n_jobs);
     Frame out(TimeIndex(std::move(bins.labels)));
-    for (const auto &s : specs) {
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const auto &s = specs[i];
         std::size_t per_column = 0;
         for (const auto &o : specs) per_column += o.column == s.column;
         std::string name = !s.output.empty() ? s.output
                            : per_column == 1 ? s.column
                                              : s.column + "_" + s.aggregation.name();
-        out.add(std::move(name), aggregate(frame.column(s.column), bins, s.aggregation, n_jobs));
+        out.add(std::move(name), results[i] ? std::move(*results[i])
+                                            : aggregate(frame.column(s.column), bins, s.aggregation, n_jobs));
     }
     return out;
 }
