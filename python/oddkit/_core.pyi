@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['CUSUMDetector', 'EWMADetector', 'EWMAZScore', 'Ensemble', 'FeatureBuilder', 'FormatError', 'GeneralizedESD', 'HalfSpaceTrees', 'IQRDetector', 'IsolationForest', 'MahalanobisDetector', 'MinMaxScaler', 'OneClassSVM', 'OnlineDetector', 'Pipeline', 'QuantileBand', 'RandomCutForest', 'RandomForestClassifier', 'RandomForestRegressor', 'RobustScaler', 'RobustZScoreDetector', 'RunningZScore', 'SeasonalDetector', 'StandardScaler', 'ZScoreDetector', 'acf', 'adfuller', 'asof_gather', 'asof_indexer', 'check_sorted_times', 'chi2_quantile', 'corr', 'cross_correlation', 'deduplicate', 'describe', 'document_to_json', 'ewm', 'fill', 'generalized_esd', 'join_indexers', 'offset_transform', 'parse_duration', 'read_csv', 'read_json', 'registered_detectors', 'resample_columns', 'rolling', 'seasonal_decompose', 'student_t_cdf', 'student_t_quantile', 'take', 'write_csv', 'write_json']
+__all__: list[str] = ['CUSUMDetector', 'EWMADetector', 'EWMAZScore', 'Ensemble', 'FeatureBuilder', 'FormatError', 'GeneralizedESD', 'HalfSpaceTrees', 'IQRDetector', 'IsolationForest', 'MahalanobisDetector', 'MinMaxScaler', 'OneClassSVM', 'OnlineDetector', 'Pipeline', 'QuantileBand', 'RandomCutForest', 'RandomForestClassifier', 'RandomForestRegressor', 'RobustScaler', 'RobustZScoreDetector', 'RunningZScore', 'SeasonalDetector', 'StandardScaler', 'ZScoreDetector', 'acf', 'adfuller', 'asof_gather', 'check_sorted_times', 'chi2_quantile', 'corr', 'cross_correlation', 'deduplicate', 'describe', 'document_to_json', 'ewm', 'fill', 'generalized_esd', 'join_indexers', 'offset_transform', 'parse_duration', 'read_csv', 'read_json', 'registered_detectors', 'resample_columns', 'rolling', 'seasonal_decompose', 'student_t_cdf', 'student_t_quantile', 'take', 'write_csv', 'write_json']
 class FormatError(ValueError):
     pass
 class IsolationForest:
@@ -978,8 +978,6 @@ def asof_gather(left: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], rig
     """
     The float64 right columns matched as of each left time (NaN where none matches), and the indexer when with_rows.
     """
-def asof_indexer(left: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], right: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], direction: str = 'backward', tolerance: typing.SupportsInt | typing.SupportsIndex | None = None, allow_exact_matches: bool = True, left_by: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, right_by: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None) -> numpy.typing.NDArray[numpy.int64]:
-    ...
 def check_sorted_times(times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], name: str = 'index') -> None:
     ...
 def chi2_quantile(p: typing.SupportsFloat | typing.SupportsIndex, df: typing.SupportsFloat | typing.SupportsIndex) -> float:

@@ -195,35 +195,6 @@ void register_series(py::module_ &m) {
         "Labels and aggregated columns; specs are (column position, aggregation, q).");
 
     m.def(
-        "asof_indexer",
-        [](const TimeArray &left, const TimeArray &right, const std::string &direction, std::optional<std::int64_t> tolerance,
-           bool allow_exact_matches, std::optional<TimeArray> left_by, std::optional<TimeArray> right_by) {
-            const auto l = time_span(left, "left");
-            const auto r = time_span(right, "right");
-            AsofParams p{parse_direction(direction), tolerance, allow_exact_matches};
-            const std::int64_t *lb = nullptr, *rb = nullptr;
-            if (left_by || right_by) {
-                require(left_by && right_by, "by", "needs keys for both sides");
-                require(static_cast<std::size_t>(left_by->size()) == l.size(), "by", "left keys must have one per left row");
-                require(static_cast<std::size_t>(right_by->size()) == r.size(), "by", "right keys must have one per right row");
-                lb = left_by->data();
-                rb = right_by->data();
-            }
-            // A NumPy array rather than a std::vector handed over: NumPy asks the kernel for huge
-            // pages on large buffers, and first-touch page faults were half of this call's
-            // time at 10,000,000 rows.
-            py::array_t<std::int64_t> out(static_cast<py::ssize_t>(l.size()));
-            std::int64_t *dst = out.mutable_data();
-            {
-                py::gil_scoped_release release; // merge-like passes over the two indexes
-                asof_indexer(l, r, p, dst, lb, rb);
-            }
-            return out;
-        },
-        py::arg("left"), py::arg("right"), py::arg("direction") = "backward", py::arg("tolerance") = py::none(),
-        py::arg("allow_exact_matches") = true, py::arg("left_by") = py::none(), py::arg("right_by") = py::none());
-
-    m.def(
         "asof_gather",
         [](const TimeArray &left, const TimeArray &right, const std::vector<FloatArray> &columns, const std::string &direction,
            std::optional<std::int64_t> tolerance, bool allow_exact_matches, std::optional<TimeArray> left_by,

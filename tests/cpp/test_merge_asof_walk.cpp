@@ -147,6 +147,25 @@ TEST_CASE("asof_gather: bad input names the argument, also when the disorder is 
     CHECK(std::isnan(out[1]));
 }
 
+TEST_CASE("asof_gather: two threads over outputs faulted in first give the one-thread answer") {
+    // Three chunks, so n_jobs=2 takes the path that touches every output page before the walk.
+    const std::size_t n = 3 * detail::asof_min_chunk;
+    std::vector<std::int64_t> left(n);
+    for (std::size_t i = 0; i < n; ++i) left[i] = static_cast<std::int64_t>(i);
+    const std::vector<std::int64_t> right{-5, 1000, 150000};
+    const std::vector<double> values{1.5, 2.5, 3.5};
+    const double *cols[] = {values.data()};
+    for (int n_jobs : {1, 2}) {
+        std::vector<double> out(n, -1.0);
+        double *outs[] = {out.data()};
+        asof_gather(left, right, {}, cols, outs, nullptr, nullptr, nullptr, n_jobs);
+        CAPTURE(n_jobs);
+        for (std::size_t i = 0; i < n; ++i) {
+            REQUIRE(out[i] == (i < 1000 ? 1.5 : i < 150000 ? 2.5 : 3.5));
+        }
+    }
+}
+
 TEST_CASE("merge_asof: float columns gathered in the walk, int columns through the indexer") {
     // left t 1 5 10; right t 2 5 7 with b (float) and n (int)
     Frame left{TimeIndex(IndexVector{1, 5, 10})};
