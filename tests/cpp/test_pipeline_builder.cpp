@@ -36,12 +36,12 @@ FeatureBuilder full_builder() {
 }
 
 /// A frame of `n` rows at irregular multiples of a minute (gaps of 1-4 windows), a with a few
-/// NaN values and repeated runs, b with zeros (ratio NaN) and negatives.
+/// NaN values and repeated runs (and, when asked, +-inf), b with zeros (ratio NaN) and negatives.
 struct RowsFrame {
     std::vector<std::int64_t> times;
     std::vector<double> values; // n x 2
 };
-RowsFrame random_frame(std::size_t n, std::uint64_t seed) {
+RowsFrame random_frame(std::size_t n, std::uint64_t seed, bool infinities = false) {
     Random rng(seed);
     RowsFrame f;
     std::int64_t t = 1'704'060'000 * s_ns; // a Sunday evening, so days and weeks roll over
@@ -53,6 +53,7 @@ RowsFrame random_frame(std::size_t n, std::uint64_t seed) {
         double b = rng.normal();
         if (rng.below(17) == 0) a = nan_v;
         if (i > 0 && rng.below(9) == 0) a = f.values[2 * (i - 1)]; // repeated value
+        if (infinities && rng.below(23) == 0) a = rng.below(2) == 0 ? inf_v : -inf_v;
         if (rng.below(13) == 0) b = 0.0;
         f.values.push_back(a);
         f.values.push_back(b);
@@ -86,7 +87,7 @@ TEST_CASE("incremental features: every FeatureBuilder feature equals the batch a
     CHECK(inc.history() == 8); // 7min / 1min + 1
     Compared seen;
     for (std::uint64_t seed : {1u, 2u, 3u}) {
-        const RowsFrame f = random_frame(400, seed);
+        const RowsFrame f = random_frame(400, seed, seed == 3); // +-inf is missing in both
         const std::size_t n = f.times.size();
         const FeatureMatrix batch = fb.apply(f.times.data(), n, columns, MatrixView(f.values.data(), n, 2));
         auto state = inc.new_state();

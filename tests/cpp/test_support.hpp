@@ -14,6 +14,7 @@ namespace oddkit::test {
 
 inline const double nan_ = std::nan("");
 inline constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double inf_v = std::numeric_limits<double>::infinity();
 inline constexpr std::int64_t sec = 1'000'000'000;
 inline constexpr std::int64_t s_ns = sec;
 inline constexpr std::int64_t minute = 60 * sec;

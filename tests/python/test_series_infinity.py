@@ -1,7 +1,7 @@
-"""Infinite values in resample and rolling against pandas. Resample sum/mean follow pandas
-(+inf in a bin gives inf, +inf with -inf gives NaN). pandas' rolling treats +-inf as missing
-(every aggregation but count); oddkit documents that it does not (docs/series.md) and that
-replacing inf by NaN first gives pandas' answers, which is checked here."""
+"""Infinite values in resample, rolling and ewm against pandas. Resample sum/mean follow pandas
+(+inf in a bin gives inf, +inf with -inf gives NaN). pandas' rolling and ewm treat +-inf as
+missing (every aggregation but count, which counts them), and so does oddkit: one infinity
+must not spoil the windows after it has left them."""
 
 from __future__ import annotations
 
@@ -44,10 +44,49 @@ def test_resample_long_bin_with_infinity_matches_pandas():
         pd.testing.assert_frame_equal(got, expected, check_freq=False, rtol=1e-9)
 
 
-@pytest.mark.parametrize("how", ["sum", "mean", "min", "max", "var", "median"])
-def test_rolling_with_infinity_as_nan_gives_pandas_answers(how):
+ROLLING = ["sum", "mean", "min", "max", "var", "std", "median", "count"]
+
+
+@pytest.mark.parametrize("how", ROLLING)
+@pytest.mark.parametrize("window", ["3min", 3])
+def test_rolling_with_infinity_matches_pandas(how, window):
     df = _series()
-    expected = getattr(df.rolling("3min"), how)()
-    cleaned = df.where(~np.isinf(df), np.nan)
-    got = getattr(oddkit.Frame.from_pandas(cleaned).rolling("3min"), how)().to_pandas()
+    expected = getattr(df.rolling(window), how)()
+    got = getattr(oddkit.Frame.from_pandas(df).rolling(window), how)().to_pandas()
+    pd.testing.assert_frame_equal(got, expected, check_freq=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize("how", ROLLING)
+def test_rolling_min_periods_counts_finite_values_like_pandas(how):
+    # min_periods=2 over 2-row windows: a window holding an infinity has one finite value
+    s = pd.Series([1.0, INF, 2.0, 3.0, -INF, np.nan, 4.0, 5.0],
+                  index=pd.date_range("2024-01-01", periods=8, freq="1min"))
+    expected = getattr(s.rolling("2min", min_periods=2), how)()
+    got = getattr(oddkit.rolling(s, "2min", min_periods=2), how)()
+    pd.testing.assert_series_equal(got, expected, check_freq=False, rtol=1e-9)
+    if how == "mean":  # by hand: only [2, 3] and [4, 5] have two finite values
+        np.testing.assert_array_equal(got.to_numpy(), [np.nan, np.nan, np.nan, 2.5, np.nan, np.nan, np.nan, 4.5])
+
+
+def test_rolling_after_an_infinity_leaves_the_window():
+    # a long series: the infinity early on must not turn every later window into NaN
+    rng = np.random.default_rng(1)
+    idx = pd.date_range("2024-01-01", periods=2_000, freq="1s")
+    x = rng.normal(size=2_000)
+    x[[10, 11, 500]] = [INF, -INF, INF]
+    s = pd.Series(x, index=idx)
+    for how in ("sum", "mean", "var", "max", "quantile"):
+        args = (0.9,) if how == "quantile" else ()
+        expected = getattr(s.rolling("1min"), how)(*args)
+        got = getattr(oddkit.rolling(s, "1min"), how)(*args)
+        pd.testing.assert_series_equal(got, expected, check_freq=False, rtol=1e-9)
+        assert np.isfinite(got.to_numpy()[-1])
+
+
+@pytest.mark.parametrize("how", ["mean", "var", "std"])
+@pytest.mark.parametrize("adjust", [True, False])
+def test_ewm_with_infinity_matches_pandas(how, adjust):
+    df = _series()
+    expected = getattr(df.ewm(alpha=0.3, adjust=adjust), how)()
+    got = getattr(oddkit.Frame.from_pandas(df).ewm(alpha=0.3, adjust=adjust), how)().to_pandas()
     pd.testing.assert_frame_equal(got, expected, check_freq=False, rtol=1e-9)

@@ -3,7 +3,8 @@
 /// parameters and recurrences (DataFrame.ewm): the decay given as exactly one of com, span,
 /// halflife or alpha; `adjust` (weights (1 - alpha)^k normalised over the rows seen, versus
 /// the recursive y = (1 - alpha) y + alpha x); `ignore_na` (whether a missing row still ages
-/// the weights); `min_periods` (non-missing rows needed before an output, at least 1).
+/// the weights); `min_periods` (non-missing rows needed before an output, at least 1). NaN and
+/// +-inf are missing, as pandas' ewm turns infinities into NaN first.
 ///
 ///     oddkit::Vector m = oddkit::ewm_mean(values, {.decay = oddkit::EwmDecay::span(10)});
 
@@ -16,6 +17,13 @@
 #include "oddkit/core/validation.hpp"
 
 namespace oddkit {
+
+namespace detail {
+/// pandas' window functions treat an infinity as a missing value.
+inline double finite_or_nan(double v) noexcept {
+    return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
+}
+} // namespace detail
 
 /// The smoothing factor alpha in (0, 1], built from any of pandas' four parameterisations.
 struct EwmDecay {
@@ -62,12 +70,12 @@ inline void ewm_mean(const VectorView &x, OutputView out, const EwmOptions &o) {
     const double decay = 1.0 - alpha;
     const double new_weight = o.adjust ? 1.0 : alpha;
     const auto min_obs = static_cast<std::size_t>(std::max<std::int64_t>(o.min_periods, 1));
-    double mean = x[0];
+    double mean = detail::finite_or_nan(x[0]);
     std::size_t seen = !std::isnan(mean);
     double old_weight = 1.0;
     out[0] = seen >= min_obs ? mean : std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 1; i < x.size; ++i) {
-        const double v = x[i];
+        const double v = detail::finite_or_nan(x[i]);
         const bool observed = !std::isnan(v);
         seen += observed;
         if (!std::isnan(mean)) {
@@ -97,7 +105,7 @@ inline void ewm_var(const VectorView &x, OutputView out, const EwmOptions &o, bo
     const double decay = 1.0 - alpha;
     const double new_weight = o.adjust ? 1.0 : alpha;
     const auto min_obs = static_cast<std::size_t>(std::max<std::int64_t>(o.min_periods, 1));
-    double mean = x[0];
+    double mean = detail::finite_or_nan(x[0]);
     std::size_t seen = !std::isnan(mean);
     double cov = 0.0, sum_w = 1.0, sum_w2 = 1.0, old_weight = 1.0;
     const auto emit = [&]() {
@@ -109,7 +117,7 @@ inline void ewm_var(const VectorView &x, OutputView out, const EwmOptions &o, bo
     };
     out[0] = seen >= min_obs ? (bias ? 0.0 : std::numeric_limits<double>::quiet_NaN()) : std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 1; i < x.size; ++i) {
-        const double v = x[i];
+        const double v = detail::finite_or_nan(x[i]);
         const bool observed = !std::isnan(v);
         seen += observed;
         if (!std::isnan(mean)) {

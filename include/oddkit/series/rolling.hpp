@@ -3,8 +3,10 @@
 /// quantile, count. Pandas' semantics (see window_bounds.hpp) and, for sum/mean/var, its
 /// arithmetic: compensated running sums and a running Welford update, with a window that no
 /// longer overlaps the previous one summed from scratch, so results agree with pandas to
-/// rounding. NaN values are skipped; an output is NaN when its window holds fewer than
-/// min_periods values (count compares min_periods with the rows in the window, as pandas).
+/// rounding. NaN and +-inf are skipped as missing, as pandas' rolling does (it turns infinities
+/// into NaN before aggregating); an output is NaN when its window holds fewer than min_periods
+/// finite values. count counts every non-NaN value, infinities included, and compares
+/// min_periods with the rows in the window, as pandas.
 ///
 /// Cost: O(n) for sum/mean/var/std/count/min/max (min and max keep a monotonic deque of
 /// candidate rows); median/quantile keep the window sorted, O(n log w + n w) worst case in
@@ -46,7 +48,7 @@ struct RunningSum {
     std::size_t count = 0, negatives = 0, same_run = 0;
 
     [[gnu::always_inline]] void add(double v) {
-        if (std::isnan(v)) return;
+        if (!std::isfinite(v)) return;
         ++count;
         negatives += v < 0.0;
         const double y = v - add_error;
@@ -57,7 +59,7 @@ struct RunningSum {
         last = v;
     }
     [[gnu::always_inline]] void remove(double v) {
-        if (std::isnan(v)) return;
+        if (!std::isfinite(v)) return;
         --count;
         negatives -= v < 0.0;
         const double y = -v - remove_error;
@@ -67,7 +69,7 @@ struct RunningSum {
     }
     /// remove(v) when `go`, without a branch (same arithmetic, results selected).
     [[gnu::always_inline]] void remove_if(double v, bool go) {
-        const bool valid = go & (v == v);
+        const bool valid = go & std::isfinite(v);
         const double y = -v - remove_error;
         const double t = sum + y;
         const double error = (t - sum) - y;
@@ -84,7 +86,7 @@ struct RunningMoments {
     std::size_t count = 0, same_run = 0;
 
     [[gnu::always_inline]] void add(double v) {
-        if (std::isnan(v)) return;
+        if (!std::isfinite(v)) return;
         ++count;
         same_run = v == last ? same_run + 1 : 1;
         last = v;
@@ -96,7 +98,7 @@ struct RunningMoments {
         m2 += (v - previous_mean) * (v - mean);
     }
     [[gnu::always_inline]] void remove(double v) {
-        if (std::isnan(v)) return;
+        if (!std::isfinite(v)) return;
         --count;
         if (count == 0) {
             mean = m2 = 0.0;
@@ -111,7 +113,7 @@ struct RunningMoments {
     }
     /// remove(v) when `go`, branch-free unless the window empties.
     [[gnu::always_inline]] void remove_if(double v, bool go) {
-        const bool valid = go & (v == v);
+        const bool valid = go & std::isfinite(v);
         const std::size_t left = count - valid;
         if (valid && left == 0) {
             count = 0;
@@ -205,7 +207,7 @@ void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x
         const std::size_t e = std::max(end, added);
         for (std::size_t j = added; j < end; ++j) {
             const double v = x[j];
-            if (std::isnan(v)) continue;
+            if (!std::isfinite(v)) continue;
             ++count;
             while (!candidates.empty() && (Max ? x[candidates.back()] <= v : x[candidates.back()] >= v)) {
                 candidates.pop_back();
@@ -213,7 +215,7 @@ void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x
             candidates.push_back(j);
         }
         added = e;
-        for (std::size_t j = removed_upto; j < s; ++j) count -= !std::isnan(x[j]);
+        for (std::size_t j = removed_upto; j < s; ++j) count -= std::isfinite(x[j]);
         removed_upto = std::max(removed_upto, s);
         while (!candidates.empty() && candidates.front() < s) candidates.pop_front();
         out[i] = (!candidates.empty() && count >= min_periods) ? x[candidates.front()] : nan;

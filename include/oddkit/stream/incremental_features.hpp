@@ -391,7 +391,7 @@ class IncrementalFeatureBuilder {
             double best = nan;
             for (std::uint64_t q = first; q < last; ++q) {
                 const double v = at(q, op.a);
-                if (std::isnan(v)) continue;
+                if (!std::isfinite(v)) continue;
                 if (count++ == 0 || (op.stat == Stat::max ? v >= best : v <= best)) best = v;
             }
             return count > 0 && count >= mp ? best : nan;
@@ -401,7 +401,7 @@ class IncrementalFeatureBuilder {
             sorted.clear();
             for (std::uint64_t q = first; q < last; ++q) {
                 const double v = at(q, op.a);
-                if (!std::isnan(v)) sorted.push_back(v);
+                if (std::isfinite(v)) sorted.push_back(v);
             }
             std::sort(sorted.begin(), sorted.end());
             if (sorted.size() < std::max<std::size_t>(mp, 1)) return nan;
