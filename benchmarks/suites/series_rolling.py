@@ -31,11 +31,16 @@ def run(quick: bool) -> str:
     frame = oddkit.Frame.from_pandas(s.to_frame())
     t_ok, ours = best_time(lambda: oddkit.rolling(s, "1h").mean())
     t_frame, _ = best_time(lambda: frame.rolling("1h").mean())
+    t_threads, threaded = best_time(lambda: oddkit.rolling(s, "1h", n_jobs=-1).mean())
+    same_bits = np.array_equal(threaded.to_numpy().view(np.int64), ours.to_numpy().view(np.int64))
     t_pd, ref = best_time(lambda: s.rolling("1h").mean())
     agree = np.allclose(ours.to_numpy(), ref.to_numpy(), rtol=1e-9, atol=1e-12, equal_nan=True)
     rows.append(["oddkit.rolling(s, '1h').mean()", t_ok, 1.0, "reference"])
     rows.append(["oddkit.Frame.rolling('1h').mean()", t_frame, "-", "same kernel"])
-    rows.append(["pandas s.rolling('1h').mean()", t_pd, t_pd / t_ok, "agree" if agree else "DIFFER"])
+    rows.append(["oddkit.rolling(s, '1h', n_jobs=-1).mean()", t_threads, "-",
+                 "same bits as 1 thread" if same_bits else "DIFFER from 1 thread"])
+    rows.append(["pandas s.rolling('1h').mean()", t_pd, f"{t_pd / t_ok:.2f} ({t_pd / t_threads:.2f} vs n_jobs=-1)",
+                 "agree" if agree else "DIFFER"])
     try:
         import polars as pl
 

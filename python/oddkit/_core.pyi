@@ -1020,7 +1020,7 @@ def resample_columns(times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64
     """
     Labels and aggregated columns; specs are (column position, aggregation, q).
     """
-def rolling(columns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None, kind: str, size: typing.SupportsInt | typing.SupportsIndex, min_periods: typing.SupportsInt | typing.SupportsIndex | None, closed: str, center: bool, stat: str, q: typing.SupportsFloat | typing.SupportsIndex = 0.5, interpolation: str = 'linear', ddof: typing.SupportsInt | typing.SupportsIndex = 1) -> numpy.typing.NDArray[numpy.float64]:
+def rolling(columns: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None, kind: str, size: typing.SupportsInt | typing.SupportsIndex, min_periods: typing.SupportsInt | typing.SupportsIndex | None, closed: str, center: bool, stat: str, q: typing.SupportsFloat | typing.SupportsIndex = 0.5, interpolation: str = 'linear', ddof: typing.SupportsInt | typing.SupportsIndex = 1, n_jobs: typing.SupportsInt | typing.SupportsIndex = 1) -> numpy.typing.NDArray[numpy.float64]:
     ...
 @typing.overload
 def seasonal_decompose(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], period: typing.SupportsInt | typing.SupportsIndex, model: str = 'additive') -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:

@@ -124,8 +124,9 @@ def _window(window) -> tuple[str, int]:
 class Rolling:
     """Rolling-window statistics of a Series, DataFrame or array (see ``oddkit.rolling``)."""
 
-    def __init__(self, obj, window, min_periods=None, center=False, closed=None, times=None):
+    def __init__(self, obj, window, min_periods=None, center=False, closed=None, times=None, n_jobs=1):
         self._obj = obj
+        self._n_jobs = 1 if n_jobs is None else n_jobs
         self._blocks, self._rebuild = _column_blocks(obj)
         self._kind, self._size = _window(window)
         if min_periods is not None and (isinstance(min_periods, bool) or not isinstance(min_periods, numbers.Integral)):
@@ -145,6 +146,7 @@ class Rolling:
             self._times = _times_ns(times)
 
     def _run(self, stat, **extra):
+        extra["n_jobs"] = self._n_jobs
         outs = [_core.rolling(block, self._times, self._kind, self._size, self._min_periods, self._closed,
                               self._center, stat, **extra) for block in self._blocks]
         if not self._blocks:  # still validate the window and its parameters
@@ -250,13 +252,15 @@ def _is_oddkit_frame(obj) -> bool:
     return isinstance(obj, Frame)
 
 
-def rolling(obj, window, min_periods=None, center=False, closed=None, *, times=None) -> Rolling:
+def rolling(obj, window, min_periods=None, center=False, closed=None, *, times=None, n_jobs=1) -> Rolling:
     """Rolling windows as ``obj.rolling(window, ...)`` in pandas.
 
     window: an int (rows) or a duration ('1h', '15min', a Timedelta); time windows use the
     DatetimeIndex of a pandas object or ``times`` (datetime64 or int64 ns) for arrays.
+    n_jobs: threads that share the rows of a long column (-1 = all cores); the answer does not
+    depend on it.
     """
-    return Rolling(obj, window, min_periods=min_periods, center=center, closed=closed, times=times)
+    return Rolling(obj, window, min_periods=min_periods, center=center, closed=closed, times=times, n_jobs=n_jobs)
 
 
 class EWM:

@@ -309,13 +309,14 @@ class Frame:
         return self._like(times, dict(zip(out_names, cols)))
 
     # ---- windows and row offsets (oddkit.analysis over this object; same kind comes back) ---
-    def rolling(self, window, min_periods=None, center=False, closed=None):
+    def rolling(self, window, min_periods=None, center=False, closed=None, n_jobs=1):
         """pandas' ``rolling``: window is a row count (int) or a duration ('1h', a Timedelta);
         ``.mean() .sum() .var() .std() .min() .max() .median() .quantile(q) .count()`` give
-        the same kind of object on the same index."""
+        the same kind of object on the same index. ``n_jobs`` threads share the rows of long
+        columns (same answer for any count)."""
         from .analysis import Rolling
 
-        return Rolling(self, window, min_periods=min_periods, center=center, closed=closed)
+        return Rolling(self, window, min_periods=min_periods, center=center, closed=closed, n_jobs=n_jobs)
 
     def ewm(
         self, com=None, span=None, halflife=None, alpha=None, min_periods=0, adjust=True, ignore_na=False

@@ -97,7 +97,8 @@ void register_analysis(py::module_ &m) {
         "rolling",
         [](const InputArray &columns, const std::optional<TimeArray> &times, const std::string &kind, std::int64_t size,
            std::optional<std::int64_t> min_periods, const std::string &closed, bool center, const std::string &stat,
-           double q, const std::string &interpolation, int ddof) {
+           double q, const std::string &interpolation, int ddof, int n_jobs) {
+            check_n_jobs(n_jobs);
             const MatrixView view = matrix_view(columns, "X");
             const std::int64_t *t = times_pointer(times, view.cols());
             RollingOptions o{min_periods, parse_closed(closed), center};
@@ -112,11 +113,13 @@ void register_analysis(py::module_ &m) {
             rs.ddof = ddof;
             require(stat != "quantile" || (q >= 0.0 && q <= 1.0), "q", "must be in [0, 1], got ", q);
             // Each column walks the window bounds alongside its values: no bound arrays.
-            return per_column(columns, [&](const VectorView &x, OutputView out) { rolling_into(t, window, o, rs, x, out); });
+            return per_column(columns, [&](const VectorView &x, OutputView out) {
+                rolling_into(t, window, o, rs, x, out, n_jobs);
+            });
         },
         py::arg("columns"), py::arg("times"), py::arg("kind"), py::arg("size"), py::arg("min_periods"),
         py::arg("closed"), py::arg("center"), py::arg("stat"), py::arg("q") = 0.5,
-        py::arg("interpolation") = "linear", py::arg("ddof") = 1);
+        py::arg("interpolation") = "linear", py::arg("ddof") = 1, py::arg("n_jobs") = 1);
 
     m.def(
         "ewm",

@@ -105,6 +105,31 @@ TEST_CASE("incremental features: every FeatureBuilder feature equals the batch a
     CHECK(seen.finite > seen.values * 3 / 4);
 }
 
+TEST_CASE("incremental features: the running sums restart at the batch's restart rows") {
+    // Past detail::restart_period rows the batch rebuilds its running sums from the window's
+    // values; the stream must do the same at the same row to stay equal bit for bit.
+    FeatureBuilder fb;
+    fb.rolling("a", "9", {"mean", "var"});
+    fb.rolling("a", "30min", {"sum", "std"});
+    fb.rolling("b", "20min", {"mean"}, {.closed = Closed::left});
+    const std::vector<std::string> columns{"a", "b"};
+    const IncrementalFeatureBuilder inc(fb, columns, minute);
+    const RowsFrame f = random_frame(detail::restart_period + 300, 5, true);
+    const std::size_t n = f.times.size();
+    const FeatureMatrix batch = fb.apply(f.times.data(), n, columns, MatrixView(f.values.data(), n, 2));
+    auto state = inc.new_state();
+    std::vector<double> row(inc.size());
+    Compared seen;
+    for (std::size_t i = 0; i < n; ++i) {
+        inc.compute(state, f.times[i], f.values.data() + 2 * i, row.data());
+        if (i + 2000 >= detail::restart_period) { // the rows around and after the restart
+            check_rows_equal(row.data(), &batch.values(i, 0), row.size(), inc.names(), i, seen);
+        }
+    }
+    CHECK(seen.values == (n - (detail::restart_period - 2000)) * inc.size());
+    CHECK(seen.finite > seen.values / 2);
+}
+
 TEST_CASE("incremental features: refuses what needs later windows or unknown columns") {
     const std::vector<std::string> columns{"temp_mean", "temp_max"};
     CHECK_THROWS_WITH_AS(IncrementalFeatureBuilder(FeatureBuilder().lag("temp_mean", {-1}), columns, minute),

@@ -126,3 +126,71 @@ TEST_CASE("rolling_into refuses bad input naming the argument") {
                  OutputView(out.data(), 3));
     CHECK(out[2] == doctest::Approx(2.0));
 }
+
+TEST_CASE("rolling_into on two threads gives the one-thread results bit for bit") {
+    // More than two restart periods, so the rows are split at a restart row and the running
+    // sums restart inside each run; duplicates, NaN and magnitudes 1 and 1e6 as above.
+    std::vector<std::int64_t> t;
+    std::vector<double> x;
+    make_series(2 * detail::restart_period + 777, t, x);
+    const VectorView xv(x.data(), x.size());
+    const char *stats[] = {"mean", "sum", "var", "std", "min", "max", "median", "quantile", "count"};
+    for (const RollingWindow window : {RollingWindow::duration(10 * sec), RollingWindow::duration(300 * sec),
+                                       RollingWindow::rows(7)}) {
+        for (const RollingOptions o : {RollingOptions{}, RollingOptions{{}, Closed::left, false},
+                                       RollingOptions{{}, Closed::both, true}}) {
+            with_window_cursor(t.data(), t.size(), window, o, [&](auto cursor) {
+                const auto cuts = detail::restart_rows(cursor, t.size());
+                CHECK(cuts.size() == 4); // 0, two restart rows, n
+                CHECK(detail::run_bounds(cursor, t.size(), 2).size() == 3);
+            });
+            const auto b = window_bounds(t.data(), t.size(), window, o);
+            for (const char *name : stats) {
+                RollingStat stat = RollingStat::parse(name);
+                stat.q = 0.3;
+                std::vector<double> one(x.size()), two(x.size(), -1.0), arrays(x.size());
+                rolling_into(t.data(), window, o, stat, xv, OutputView(one.data(), one.size()), 1);
+                rolling_into(t.data(), window, o, stat, xv, OutputView(two.data(), two.size()), 2);
+                const OutputView r(arrays.data(), arrays.size());
+                const std::string s = name;
+                if (s == "mean") rolling_mean(b, xv, r);
+                else if (s == "sum") rolling_sum(b, xv, r);
+                else if (s == "var") rolling_var(b, xv, r);
+                else if (s == "std") rolling_std(b, xv, r);
+                else if (s == "min") rolling_min(b, xv, r);
+                else if (s == "max") rolling_max(b, xv, r);
+                else if (s == "median") rolling_median(b, xv, r);
+                else if (s == "quantile") rolling_quantile(b, xv, r, 0.3);
+                else rolling_count(b, xv, r);
+                std::size_t differ_threads = 0, differ_arrays = 0, finite = 0;
+                for (std::size_t i = 0; i < x.size(); ++i) {
+                    differ_threads += !same_bits(one[i], two[i]);
+                    differ_arrays += !same_bits(one[i], arrays[i]);
+                    finite += std::isfinite(one[i]);
+                }
+                INFO(std::string(name) << " closed " << std::string(closed_name(o.closed)) << " center "
+                                       << o.center << " window " << window.size);
+                CHECK(differ_threads == 0);
+                CHECK(differ_arrays == 0);
+                CHECK(finite > x.size() / 3); // 10% NaN: a 7-row window needs all 7 by default
+            }
+        }
+    }
+}
+
+TEST_CASE("rolling_into: a restart row's sum is the window summed afresh") {
+    // At restart_period the running sum starts again from the window's own values, so its
+    // result equals a compensated sum of just those values in row order.
+    std::vector<std::int64_t> t;
+    std::vector<double> x;
+    make_series(detail::restart_period + 10, t, x);
+    std::vector<double> out(x.size());
+    rolling_into(t.data(), RollingWindow::duration(30 * sec), {}, RollingStat::parse("sum"),
+                 VectorView(x.data(), x.size()), OutputView(out.data(), out.size()));
+    const std::size_t r = detail::restart_period;
+    const auto b = window_bounds(t.data(), t.size(), RollingWindow::duration(30 * sec));
+    REQUIRE(b.end[r] - b.start[r] > 3);
+    detail::RunningSum fresh;
+    for (std::size_t j = b.start[r]; j < b.end[r]; ++j) fresh.add(x[j]);
+    CHECK(same_bits(out[r], detail::window_sum(fresh, 1)));
+}

@@ -16,14 +16,17 @@
 ///     oddkit::Vector m = oddkit::rolling_mean(b, values);
 ///     // or: oddkit::Rolling(times, values, oddkit::RollingWindow::parse("1h")).mean()
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <deque>
 #include <limits>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "oddkit/core/matrix_view.hpp"
+#include "oddkit/core/parallel.hpp"
 #include "oddkit/core/validation.hpp"
 #include "oddkit/series/detail/sorted_window.hpp"
 #include "oddkit/series/quantile_interpolation.hpp"
@@ -39,6 +42,25 @@ inline void check_rolling_sizes(const WindowBounds &b, const VectorView &x, cons
     require(x.size == b.size(), "values", "has ", x.size, " rows but the window bounds cover ", b.size());
     require(x.data != nullptr || x.size == 0, "values", "null data pointer");
     check_output_size(out, x.size);
+}
+
+/// Rows [begin, end) of the output to compute; the state starts afresh at `begin`, which must
+/// be row 0 or a row where restarts_at() holds, so a split run computes what one pass does.
+struct RowRange {
+    std::size_t begin = 0, end = static_cast<std::size_t>(-1);
+    RowRange clipped(std::size_t n) const noexcept { return {std::min(begin, n), std::min(end, n)}; }
+};
+
+/// Rows where the running sum/mean/var state is rebuilt from the window's values although the
+/// window overlaps the previous one: every restart_period-th row whose window holds at most
+/// restart_max_rows rows. A rule of the data alone, so the rows can be split into chunks there
+/// (n_jobs) with the result of one pass, bit for bit; the streaming pipeline's incremental
+/// features restart at the same rows. It also bounds how long rounding can accumulate in the
+/// running sums. Cost: at most one window in 8 of its period re-added.
+inline constexpr std::size_t restart_period = std::size_t{1} << 18;
+inline constexpr std::size_t restart_max_rows = restart_period / 8;
+inline bool restarts_at(std::uint64_t row, std::uint64_t window_rows) noexcept {
+    return row % restart_period == 0 && window_rows <= restart_max_rows;
 }
 
 /// Running sum with Kahan compensation for both the added and the removed values, plus the
@@ -137,19 +159,21 @@ struct RunningMoments {
 struct BoundsArrayCursor {
     static constexpr TimeWindowShape shape = TimeWindowShape::other;
     const WindowBounds &b;
+    void seek(std::size_t) const noexcept {}
     std::pair<std::size_t, std::size_t> operator()(std::size_t i) const noexcept { return {b.start[i], b.end[i]}; }
 };
 
 /// Slides `State` over the windows: a window that overlaps the previous one removes the rows
 /// that left and adds the rows that entered; a disjoint one starts afresh.
 template <class State, class Cursor, class Emit>
-void slide_generic(Cursor cursor, const VectorView &x, OutputView out, Emit emit) {
+void slide_generic(Cursor cursor, const VectorView &x, OutputView out, Emit emit, RowRange rows) {
     State state;
     std::size_t previous_start = 0, previous_end = 0;
     const double *v = x.data;
-    for (std::size_t i = 0; i < x.size; ++i) {
+    cursor.seek(rows.begin);
+    for (std::size_t i = rows.begin; i < rows.end; ++i) {
         const auto [s, e] = cursor(i);
-        if (i == 0 || s >= previous_end) {
+        if (i == rows.begin || s >= previous_end || restarts_at(i, e - s)) {
             state = State{};
             for (std::size_t j = s; j < e; ++j) state.add(v[j]);
         } else {
@@ -166,14 +190,20 @@ void slide_generic(Cursor cursor, const VectorView &x, OutputView out, Emit emit
 /// at i + 1: the rows leaving are removed while the start pointer walks, the first one per row
 /// without a branch (whether a row leaves varies row to row and would be mispredicted; a
 /// second predicated step would lengthen the compensation's dependency chain for every row),
-/// so each row costs one pass and no bound arrays. Same operations in the same order as slide().
+/// so each row costs one pass and no bound arrays. Same operations in the same order as
+/// slide_generic().
 template <class State, bool LeftClosed, class Emit>
-void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorView &x, OutputView out, Emit emit) {
+void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorView &x, OutputView out, Emit emit,
+                    RowRange rows) {
     State state;
     const double *v = x.data;
-    std::size_t s = 0;
     const auto before = [](std::int64_t time, std::int64_t lower) { return LeftClosed ? time < lower : time <= lower; };
-    for (std::size_t i = 0; i < x.size; ++i) {
+    std::size_t s = 0; // the first row of the window of row rows.begin
+    if (std::int64_t lower; rows.begin > 0 && !__builtin_sub_overflow(times[rows.begin], back, &lower)) {
+        s = static_cast<std::size_t>(
+            std::partition_point(times, times + rows.begin, [&](std::int64_t t) { return before(t, lower); }) - times);
+    }
+    for (std::size_t i = rows.begin; i < rows.end; ++i) {
         std::int64_t lower;
         // back >= 1, so the walk stops at row i by itself; when t - back underflows no row
         // lies before the window.
@@ -183,27 +213,35 @@ void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorVi
             s += go;
             while (before(times[s], lower)) state.remove(v[s++]);
         }
-        if (s == i) state = State{}; // disjoint from the previous window: start afresh
+        // Disjoint from the previous window, or a restart row: start afresh.
+        if (s == i || i == rows.begin || restarts_at(i, i + 1 - s)) {
+            state = State{};
+            for (std::size_t j = s; j < i; ++j) state.add(v[j]);
+        }
         state.add(v[i]);
         out[i] = emit(state);
     }
 }
 
 template <class State, class Cursor, class Emit>
-void slide(Cursor cursor, const VectorView &x, OutputView out, Emit emit) {
+void slide(Cursor cursor, const VectorView &x, OutputView out, Emit emit, RowRange rows) {
+    rows = rows.clipped(x.size);
     if constexpr (Cursor::shape == TimeWindowShape::trailing_right_closed) {
-        slide_trailing<State, Cursor::left_closed>(cursor.times, cursor.back, x, out, emit);
+        slide_trailing<State, Cursor::left_closed>(cursor.times, cursor.back, x, out, emit, rows);
     } else {
-        slide_generic<State>(cursor, x, out, emit);
+        slide_generic<State>(cursor, x, out, emit, rows);
     }
 }
 
 template <bool Max, class Cursor>
-void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x, OutputView out) {
+void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x, OutputView out, RowRange rows = {}) {
+    rows = rows.clipped(x.size);
     std::deque<std::size_t> candidates; // rows whose values decrease (max) / increase (min)
     std::size_t added = 0, count = 0, removed_upto = 0;
-    for (std::size_t i = 0; i < x.size; ++i) {
+    cursor.seek(rows.begin);
+    for (std::size_t i = rows.begin; i < rows.end; ++i) {
         const auto [s, end] = cursor(i);
+        if (i == rows.begin) added = removed_upto = s;
         const std::size_t e = std::max(end, added);
         for (std::size_t j = added; j < end; ++j) {
             const double v = x[j];
@@ -247,31 +285,38 @@ inline double window_var(const RunningMoments &r, std::size_t mp, std::size_t dd
     return v < 0.0 ? 0.0 : v;
 }
 
-template <class Cursor> void rolling_sum(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
-    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) { return window_sum(r, mp); });
-}
-
-template <class Cursor> void rolling_mean(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
-    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) { return window_mean(r, mp); });
+template <class Cursor>
+void rolling_sum(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, RowRange rows = {}) {
+    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) { return window_sum(r, mp); }, rows);
 }
 
 template <class Cursor>
-void rolling_var(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof) {
+void rolling_mean(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, RowRange rows = {}) {
+    slide<RunningSum>(cursor, x, out, [mp](const RunningSum &r) { return window_mean(r, mp); }, rows);
+}
+
+template <class Cursor>
+void rolling_var(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof, RowRange rows = {}) {
     require(ddof >= 0, "ddof", "must be >= 0, got ", ddof);
     const auto d = static_cast<std::size_t>(ddof);
-    slide<RunningMoments>(cursor, x, out, [mp, d](const RunningMoments &r) { return window_var(r, mp, d); });
+    slide<RunningMoments>(cursor, x, out, [mp, d](const RunningMoments &r) { return window_var(r, mp, d); }, rows);
 }
 
 template <class Cursor>
-void rolling_std(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof) {
-    rolling_var(cursor, mp, x, out, ddof);
-    for (std::size_t i = 0; i < out.size; ++i) out[i] = std::sqrt(out[i]);
+void rolling_std(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, int ddof, RowRange rows = {}) {
+    rolling_var(cursor, mp, x, out, ddof, rows);
+    rows = rows.clipped(x.size);
+    for (std::size_t i = rows.begin; i < rows.end; ++i) out[i] = std::sqrt(out[i]);
 }
 
-template <class Cursor> void rolling_count(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out) {
+template <class Cursor>
+void rolling_count(Cursor cursor, std::size_t mp, const VectorView &x, OutputView out, RowRange rows = {}) {
+    rows = rows.clipped(x.size);
     std::size_t count = 0, lo = 0, hi = 0;
-    for (std::size_t i = 0; i < x.size; ++i) {
+    cursor.seek(rows.begin);
+    for (std::size_t i = rows.begin; i < rows.end; ++i) {
         const auto [s, e] = cursor(i);
+        if (i == rows.begin) lo = hi = s;
         for (; hi < e; ++hi) count += !std::isnan(x[hi]);
         for (; lo < s; ++lo) count -= !std::isnan(x[lo]);
         out[i] = e - s >= mp ? static_cast<double>(count) : nan;
@@ -280,14 +325,16 @@ template <class Cursor> void rolling_count(Cursor cursor, std::size_t mp, const 
 
 template <class Cursor>
 void rolling_quantile(Cursor cursor, std::size_t min_periods, const VectorView &x, OutputView out, double q,
-                      QuantileInterpolation how) {
+                      QuantileInterpolation how, RowRange rows = {}) {
     require(q >= 0.0 && q <= 1.0, "q", "must be in [0, 1], got ", q);
+    rows = rows.clipped(x.size);
     SortedWindow w;
     const std::size_t mp = std::max<std::size_t>(min_periods, 1);
     std::size_t previous_start = 0, previous_end = 0;
-    for (std::size_t i = 0; i < x.size; ++i) {
+    cursor.seek(rows.begin);
+    for (std::size_t i = rows.begin; i < rows.end; ++i) {
         const auto [s, e] = cursor(i);
-        if (i == 0 || s >= previous_end) {
+        if (i == rows.begin || s >= previous_end) {
             w.clear();
             for (std::size_t j = s; j < e; ++j) w.insert(x[j]);
         } else {
@@ -369,31 +416,79 @@ struct RollingStat {
     }
 };
 
+namespace detail {
+
+/// The rows where a run over n rows may be split: 0, then the restart rows, then n.
+template <class Cursor> std::vector<std::size_t> restart_rows(Cursor cursor, std::size_t n) {
+    std::vector<std::size_t> rows{0};
+    for (std::size_t r = restart_period; r < n; r += restart_period) {
+        cursor.seek(r);
+        const auto [s, e] = cursor(r);
+        if (restarts_at(r, e - s)) rows.push_back(r);
+    }
+    rows.push_back(n);
+    return rows;
+}
+
+/// Splits [0, n) at restart rows into at most `threads` runs of about equal length.
+template <class Cursor> std::vector<std::size_t> run_bounds(Cursor cursor, std::size_t n, std::size_t threads) {
+    if (threads <= 1 || n < 2 * restart_period) return {0, n};
+    const std::vector<std::size_t> cuts = restart_rows(cursor, n);
+    std::vector<std::size_t> bounds{0};
+    for (std::size_t t = 1; t < threads; ++t) {
+        const std::size_t target = n * t / threads;
+        const std::size_t cut = *std::lower_bound(cuts.begin(), cuts.end(), target);
+        if (cut > bounds.back() && cut < n) bounds.push_back(cut);
+    }
+    bounds.push_back(n);
+    return bounds;
+}
+
+} // namespace detail
+
 /// The statistic over the windows of `times` (sorted int64 ns; may be null for row windows),
 /// computed in one pass: the window bounds are walked alongside the values, never stored.
+/// `n_jobs` threads take runs of rows split at restart rows (see detail::restarts_at), so the
+/// result is the same bit for bit for any thread count.
 inline void rolling_into(const std::int64_t *times, const RollingWindow &window, const RollingOptions &options,
-                         const RollingStat &stat, const VectorView &x, OutputView out) {
+                         const RollingStat &stat, const VectorView &x, OutputView out, int n_jobs = 1) {
     require(x.data != nullptr || x.size == 0, "values", "null data pointer");
     check_output_size(out, x.size);
     require(stat.kind != RollingStat::Kind::quantile || (stat.q >= 0.0 && stat.q <= 1.0), "q",
             "must be in [0, 1], got ", stat.q);
     require(stat.ddof >= 0 || (stat.kind != RollingStat::Kind::var && stat.kind != RollingStat::Kind::std), "ddof",
             "must be >= 0, got ", stat.ddof);
+    const std::size_t threads = resolve_n_jobs(n_jobs);
     const std::size_t mp = window_min_periods(window, options);
     with_window_cursor(times, x.size, window, options, [&](auto cursor) {
-        using K = RollingStat::Kind;
-        switch (stat.kind) {
-        case K::mean: return detail::rolling_mean(cursor, mp, x, out);
-        case K::sum: return detail::rolling_sum(cursor, mp, x, out);
-        case K::var: return detail::rolling_var(cursor, mp, x, out, stat.ddof);
-        case K::std: return detail::rolling_std(cursor, mp, x, out, stat.ddof);
-        case K::min: return detail::rolling_extreme<false>(cursor, mp, x, out);
-        case K::max: return detail::rolling_extreme<true>(cursor, mp, x, out);
-        case K::median:
-            return detail::rolling_quantile(cursor, mp, x, out, 0.5, QuantileInterpolation::midpoint);
-        case K::quantile: return detail::rolling_quantile(cursor, mp, x, out, stat.q, stat.interpolation);
-        case K::count: return detail::rolling_count(cursor, mp, x, out);
+        const std::vector<std::size_t> bounds = detail::run_bounds(cursor, x.size, threads);
+        const std::size_t runs = bounds.size() - 1;
+        if (runs > 1) {
+            // Fresh outputs are not mapped yet; two threads taking first-touch page faults at
+            // once contend in the kernel (see merge_asof.hpp), so fault them here first.
+            for (std::size_t i = 0; i < out.size; i += 512) out[i] = 0.0;
         }
+        parallel_for_chunks(runs, runs, [&](std::size_t r0, std::size_t r1) {
+            for (std::size_t r = r0; r < r1; ++r) {
+                const detail::RowRange rows{bounds[r], bounds[r + 1]};
+                using K = RollingStat::Kind;
+                switch (stat.kind) {
+                case K::mean: detail::rolling_mean(cursor, mp, x, out, rows); break;
+                case K::sum: detail::rolling_sum(cursor, mp, x, out, rows); break;
+                case K::var: detail::rolling_var(cursor, mp, x, out, stat.ddof, rows); break;
+                case K::std: detail::rolling_std(cursor, mp, x, out, stat.ddof, rows); break;
+                case K::min: detail::rolling_extreme<false>(cursor, mp, x, out, rows); break;
+                case K::max: detail::rolling_extreme<true>(cursor, mp, x, out, rows); break;
+                case K::median:
+                    detail::rolling_quantile(cursor, mp, x, out, 0.5, QuantileInterpolation::midpoint, rows);
+                    break;
+                case K::quantile:
+                    detail::rolling_quantile(cursor, mp, x, out, stat.q, stat.interpolation, rows);
+                    break;
+                case K::count: detail::rolling_count(cursor, mp, x, out, rows); break;
+                }
+            }
+        });
     });
 }
 

@@ -117,6 +117,8 @@ struct RowWindowCursor {
     static constexpr TimeWindowShape shape = TimeWindowShape::other;
     std::int64_t n, first_start, first_end;
 
+    void seek(std::size_t) const noexcept {}
+
     std::pair<std::size_t, std::size_t> operator()(std::size_t i) const noexcept {
         const auto clip = [this](std::int64_t v) {
             return static_cast<std::size_t>(v < 0 ? 0 : (v > n ? n : v));
@@ -138,6 +140,29 @@ template <bool LeftClosed, TimeWindowShape Shape> struct TimeWindowCursor {
     std::int64_t ahead; ///< and, centred, this far after it
     bool right_closed;  ///< centred windows only
     std::size_t s = 0, e = 0;
+
+    /// Positions the walk as if rows 0 .. i - 1 had been visited (binary searches), so that
+    /// rows i, i + 1, ... can follow: how a chunk of rows starts on its own thread.
+    void seek(std::size_t i) noexcept {
+        s = e = 0;
+        if (i == 0 || i >= n) return;
+        const std::int64_t t = times[i];
+        if (std::int64_t lower; !__builtin_sub_overflow(t, back, &lower)) {
+            s = static_cast<std::size_t>(std::partition_point(times, times + i, [&](std::int64_t v) {
+                                             return LeftClosed ? v < lower : v <= lower;
+                                         }) - times);
+        }
+        if constexpr (Shape == TimeWindowShape::centered) {
+            std::int64_t upper;
+            if (__builtin_add_overflow(t, ahead, &upper)) upper = INT64_MAX;
+            e = static_cast<std::size_t>(std::partition_point(times, times + n, [&](std::int64_t v) {
+                                             return right_closed ? v <= upper : v < upper;
+                                         }) - times);
+        } else if constexpr (Shape == TimeWindowShape::trailing_right_open) {
+            e = static_cast<std::size_t>(
+                std::partition_point(times, times + i, [&](std::int64_t v) { return v < t; }) - times);
+        }
+    }
 
     std::pair<std::size_t, std::size_t> operator()(std::size_t i) noexcept {
         const std::int64_t t = times[i];

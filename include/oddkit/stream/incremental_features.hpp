@@ -7,8 +7,9 @@
 /// the last history() rows (window start and aggregates) plus, for every rolling sum, mean,
 /// var and std, the running compensated state of series/rolling.hpp. That state is advanced by
 /// exactly the removals and additions the batch slide makes (reset when a window no longer
-/// overlaps the previous one), so the rounding is the batch's own. Min, max, count and median
-/// are exact functions of the window's values and are recomputed from the ring.
+/// overlaps the previous one, and at the batch's restart rows), so the rounding is the batch's
+/// own. Min, max, count and median are exact functions of the window's values and are
+/// recomputed from the ring.
 ///
 /// What cannot be computed as windows close is refused (InvalidArgument naming "builder"):
 /// negative lags or differences and centred rolling windows (they need later rows), and
@@ -348,7 +349,7 @@ class IncrementalFeatureBuilder {
     template <class Running, class At>
     static void advance(Running &r, std::uint64_t &start, std::uint64_t &end, std::uint64_t i, std::uint64_t first,
                         std::uint64_t last, std::size_t column, const At &at) {
-        if (i == 0 || first >= end) {
+        if (i == 0 || first >= end || detail::restarts_at(i, last - first)) { // as the batch slide
             r = Running{};
             for (std::uint64_t q = first; q < last; ++q) r.add(at(q, column));
         } else {
