@@ -33,6 +33,19 @@ void make_series(std::size_t n, std::vector<std::int64_t> &t, std::vector<double
     }
 }
 
+/// The bound-array function of statistic `name` (quantile at q = 0.3), the reference the
+/// one-pass rolling_into must equal.
+void bound_array_rolling(const std::string &name, const WindowBounds &b, const VectorView &x, OutputView out) {
+    if (name == "mean") rolling_mean(b, x, out);
+    else if (name == "sum") rolling_sum(b, x, out);
+    else if (name == "var") rolling_var(b, x, out);
+    else if (name == "std") rolling_std(b, x, out);
+    else if (name == "min") rolling_min(b, x, out);
+    else if (name == "max") rolling_max(b, x, out);
+    else if (name == "median") rolling_median(b, x, out);
+    else if (name == "quantile") rolling_quantile(b, x, out, 0.3);
+    else rolling_count(b, x, out);
+}
 
 } // namespace
 
@@ -84,18 +97,8 @@ TEST_CASE("rolling_into gives the bound-array results bit for bit") {
                         std::vector<double> fused(x.size()), reference(x.size());
                         rolling_into(t.data(), window, o, stat, VectorView(x.data(), x.size()),
                                      OutputView(fused.data(), fused.size()));
-                        const VectorView xv(x.data(), x.size());
-                        const OutputView r(reference.data(), reference.size());
-                        const std::string s = name;
-                        if (s == "mean") rolling_mean(b, xv, r);
-                        else if (s == "sum") rolling_sum(b, xv, r);
-                        else if (s == "var") rolling_var(b, xv, r);
-                        else if (s == "std") rolling_std(b, xv, r);
-                        else if (s == "min") rolling_min(b, xv, r);
-                        else if (s == "max") rolling_max(b, xv, r);
-                        else if (s == "median") rolling_median(b, xv, r);
-                        else if (s == "quantile") rolling_quantile(b, xv, r, 0.3);
-                        else rolling_count(b, xv, r);
+                        bound_array_rolling(name, b, VectorView(x.data(), x.size()),
+                                            OutputView(reference.data(), reference.size()));
                         std::size_t differ = 0;
                         for (std::size_t i = 0; i < x.size(); ++i) differ += !same_bits(fused[i], reference[i]);
                         INFO(name << " closed " << closed_name(closed) << " center " << center << " window "
@@ -151,17 +154,7 @@ TEST_CASE("rolling_into on two threads gives the one-thread results bit for bit"
                 std::vector<double> one(x.size()), two(x.size(), -1.0), arrays(x.size());
                 rolling_into(t.data(), window, o, stat, xv, OutputView(one.data(), one.size()), 1);
                 rolling_into(t.data(), window, o, stat, xv, OutputView(two.data(), two.size()), 2);
-                const OutputView r(arrays.data(), arrays.size());
-                const std::string s = name;
-                if (s == "mean") rolling_mean(b, xv, r);
-                else if (s == "sum") rolling_sum(b, xv, r);
-                else if (s == "var") rolling_var(b, xv, r);
-                else if (s == "std") rolling_std(b, xv, r);
-                else if (s == "min") rolling_min(b, xv, r);
-                else if (s == "max") rolling_max(b, xv, r);
-                else if (s == "median") rolling_median(b, xv, r);
-                else if (s == "quantile") rolling_quantile(b, xv, r, 0.3);
-                else rolling_count(b, xv, r);
+                bound_array_rolling(name, b, xv, OutputView(arrays.data(), arrays.size()));
                 std::size_t differ_threads = 0, differ_arrays = 0, finite = 0;
                 for (std::size_t i = 0; i < x.size(); ++i) {
                     differ_threads += !same_bits(one[i], two[i]);
