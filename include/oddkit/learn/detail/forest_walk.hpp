@@ -9,7 +9,8 @@
 /// - A pool of walks in flight: `lanes` rows walk the tree at once; each step of a walk
 ///   prefetches the node it moves to and the pool moves on to the other walks, so many misses
 ///   are outstanding together. A walk that reaches its leaf adds the leaf's values to its row
-///   and its lane takes the chunk's next row, so the pool stays full until the chunk runs out.
+///   and its lane takes the chunk's next row, so the pool stays full until the chunk runs out;
+///   the features of rows about to be taken are prefetched too.
 
 #include <algorithm>
 #include <cstddef>
@@ -34,19 +35,31 @@ struct ForestLayout {
 template <std::size_t walk_lanes = 16>
 void add_tree_walks(const ForestNode *tree, const double *leaf_values, std::size_t k, const MatrixView &X,
                     std::size_t cb, std::size_t ce, double *acc) {
+    // Each lane holds its row's position and a pointer to its features; a lane taking a new
+    // row prefetches the features of the row `walk_lanes` further on, which some lane will take
+    // next (the chunk's rows are larger than L2, and the root's compare would otherwise wait).
     std::int32_t at[walk_lanes];
     std::uint32_t row[walk_lanes];
+    const double *features[walk_lanes];
     std::size_t next = cb;
     std::size_t active = 0;
+    const auto prefetch_row = [&](std::size_t r) {
+        if (r >= ce) return;
+        const double *x = X.row(r);
+        for (std::size_t j = 0; j < X.cols(); j += 8) __builtin_prefetch(x + j);
+        __builtin_prefetch(x + X.cols() - 1);
+    };
     for (; active < walk_lanes && next < ce; ++active, ++next) {
         at[active] = 0;
         row[active] = static_cast<std::uint32_t>(next - cb);
+        features[active] = X.row(next);
+        prefetch_row(next + walk_lanes);
     }
     while (active > 0) {
         for (std::size_t s = 0; s < active;) {
             const ForestNode &node = tree[at[s]];
             if (node.feature >= 0) {
-                const double v = X(cb + row[s], static_cast<std::size_t>(node.feature));
+                const double v = features[s][node.feature];
                 at[s] = node.left + (v <= node.threshold ? 0 : 1);
                 __builtin_prefetch(tree + at[s]);
                 ++s;
@@ -58,12 +71,15 @@ void add_tree_walks(const ForestNode *tree, const double *leaf_values, std::size
             if (next < ce) {
                 at[s] = 0;
                 row[s] = static_cast<std::uint32_t>(next - cb);
+                features[s] = X.row(next);
+                prefetch_row(next + walk_lanes);
                 ++next;
                 ++s;
             } else {
                 --active;
                 at[s] = at[active];
                 row[s] = row[active];
+                features[s] = features[active];
             }
         }
     }
