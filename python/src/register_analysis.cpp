@@ -55,6 +55,31 @@ template <class F> py::array_t<double> per_column(const InputArray &columns, F f
     return out;
 }
 
+/// per_column on n_jobs threads: with at least as many columns as threads, whole columns go to
+/// the threads and f(x, out, 1) runs each; otherwise the columns run in turn as f(x, out,
+/// n_jobs), which splits a column's rows. Each column's result is the same either way.
+template <class F> py::array_t<double> per_column_threaded(const InputArray &columns, int n_jobs, F f) {
+    const std::size_t threads = resolve_n_jobs(n_jobs);
+    const MatrixView view = matrix_view(columns, "X");
+    if (threads <= 1 || view.rows() < threads) {
+        return per_column(columns, [&](const VectorView &x, OutputView out) { f(x, out, n_jobs); });
+    }
+    py::array_t<double> out({view.rows(), view.cols()});
+    double *target = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        // Fault the fresh output on one thread: threads faulting at once contend (merge_asof.hpp).
+        const std::size_t total = view.rows() * view.cols();
+        for (std::size_t i = 0; i < total; i += 512) target[i] = 0.0;
+        parallel_for_chunks(view.rows(), threads, [&](std::size_t c0, std::size_t c1) {
+            for (std::size_t c = c0; c < c1; ++c) {
+                f(VectorView(view.row(c), view.cols()), OutputView(target + c * view.cols(), view.cols()), 1);
+            }
+        });
+    }
+    return out;
+}
+
 const std::int64_t *times_pointer(const std::optional<TimeArray> &times, std::size_t n) {
     if (!times) return nullptr;
     require(times->ndim() == 1, "times", "expected a 1-D array of int64 nanoseconds");
@@ -113,8 +138,8 @@ void register_analysis(py::module_ &m) {
             rs.ddof = ddof;
             require(stat != "quantile" || (q >= 0.0 && q <= 1.0), "q", "must be in [0, 1], got ", q);
             // Each column walks the window bounds alongside its values: no bound arrays.
-            return per_column(columns, [&](const VectorView &x, OutputView out) {
-                rolling_into(t, window, o, rs, x, out, n_jobs);
+            return per_column_threaded(columns, n_jobs, [&](const VectorView &x, OutputView out, int jobs) {
+                rolling_into(t, window, o, rs, x, out, jobs);
             });
         },
         py::arg("columns"), py::arg("times"), py::arg("kind"), py::arg("size"), py::arg("min_periods"),

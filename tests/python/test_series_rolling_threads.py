@@ -1,4 +1,5 @@
-"""Rolling windows split over threads (n_jobs): the rows are cut at the fixed restart rows
+"""Rolling windows on threads (n_jobs): whole columns go to the threads when there are enough
+of them; otherwise a column's rows are cut at the fixed restart rows
 where the running sums start afresh (C++ detail::restarts_at, every 262,144th row), so any
 thread count gives the one-thread answer bit for bit, and both agree with pandas."""
 
@@ -40,3 +41,18 @@ def test_rolling_two_threads_equal_one_thread_and_pandas(frame, how, window):
 def test_rolling_n_jobs_bad_values_name_the_argument(frame):
     with pytest.raises(ValueError, match="n_jobs"):
         oddkit.rolling(frame.iloc[:10], "1min", n_jobs=0).mean()
+
+
+@pytest.mark.parametrize("how", ["mean", "std", "min", "median"])
+def test_rolling_columns_split_over_threads(how):
+    # fewer rows than a restart period but several columns: whole columns go to the threads
+    rng = np.random.default_rng(3)
+    idx = pd.DatetimeIndex(np.cumsum(rng.integers(1, 5, 50_000)) * 1_000_000_000)
+    df = pd.DataFrame(rng.normal(size=(50_000, 5)), index=idx, columns=list("abcde"))
+    df.iloc[::97, 2] = np.nan
+    f = oddkit.Frame.from_pandas(df)
+    one = getattr(f.rolling("90s"), how)().to_pandas()
+    two = getattr(f.rolling("90s", n_jobs=2), how)().to_pandas()
+    assert list(two.columns) == list("abcde")
+    np.testing.assert_array_equal(one.to_numpy().view(np.int64), two.to_numpy().view(np.int64))
+    np.testing.assert_allclose(two.to_numpy(), getattr(df.rolling("90s"), how)().to_numpy(), rtol=1e-9, atol=1e-12)
