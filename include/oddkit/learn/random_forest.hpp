@@ -8,7 +8,8 @@
 /// scikit-learn does, so node sizes count distinct rows. All trees live in one flat node array
 /// (ForestNode, 16 bytes, children adjacent) and one leaf-value table; prediction walks chunks
 /// of rows through one tree after another with many walks in flight (detail/forest_walk.hpp),
-/// in parallel over chunks.
+/// in parallel over chunks, over layouts derived at fit and load: shallow trees as complete
+/// trees, deep ones in 8-byte nodes.
 
 #include <algorithm>
 #include <cmath>
@@ -245,7 +246,7 @@ class ForestEnsemble {
                 ++trees_with_splits;
             }
         }
-        complete_ = detail::complete_trees(nodes_.data(), tree_begin_.data(), n_estimators());
+        derive_walk_layouts();
         importances_.assign(d, 0.0);
         double total = 0.0;
         for (double v : importance_sum) total += v;
@@ -272,7 +273,7 @@ class ForestEnsemble {
             X.rows(), resolve_n_jobs(params_.n_jobs),
             [&](std::size_t begin, std::size_t end) {
                 double *acc = out + begin * k;
-                detail::sum_leaf_values<>(layout, complete_, X, begin, end, acc);
+                detail::sum_leaf_values<>(layout, complete_, floats_, X, begin, end, acc);
                 for (std::size_t i = 0; i < (end - begin) * k; ++i) acc[i] *= scale;
             },
             256);
@@ -319,7 +320,15 @@ class ForestEnsemble {
         nodes_.resize(threshold.size());
         for (std::size_t i = 0; i < nodes_.size(); ++i) nodes_[i] = ForestNode{threshold[i], feature[i], left[i]};
         check_structure();
+        derive_walk_layouts();
+    }
+
+    /// The prediction layouts derived from nodes_: complete trees for the shallow trees, 8-byte
+    /// nodes for the deep ones (when some tree is deep).
+    void derive_walk_layouts() {
         complete_ = detail::complete_trees(nodes_.data(), tree_begin_.data(), n_estimators());
+        floats_ = complete_.all_converted() ? detail::FloatNodes{}
+                                            : detail::float_nodes(nodes_.data(), tree_begin_.data(), n_estimators(), n_features_);
     }
 
     /// Every index in range, every child after its parent inside its tree, every value finite:
@@ -383,6 +392,9 @@ class ForestEnsemble {
     /// The shallow trees padded to complete binary trees, the layout prediction walks for them
     /// (derived from nodes_, never saved).
     detail::CompleteTrees complete_;
+    /// The deeper trees in 8-byte nodes, the layout prediction walks for them (derived from
+    /// nodes_, never saved; empty when the forest's indices do not fit).
+    detail::FloatNodes floats_;
     std::vector<double> importances_;
     std::optional<double> oob_score_;
     std::vector<double> oob_prediction_;
