@@ -46,13 +46,13 @@ struct DoubleNodeTree {
 
     const double *row(std::size_t r) const { return X.row(r); }
     /// Moves `at` to the child x goes to and returns true, or returns false at a leaf.
-    bool descend(std::int32_t &at, const double *x, std::size_t) const {
+    bool descend(std::uint32_t &at, const double *x) const {
         const ForestNode &node = tree[at];
         if (node.feature < 0) return false;
-        at = node.left + (x[node.feature] <= node.threshold ? 0 : 1);
+        at = static_cast<std::uint32_t>(node.left) + (x[node.feature] <= node.threshold ? 0 : 1);
         return true;
     }
-    std::size_t leaf(std::int32_t at) const { return static_cast<std::size_t>(tree[at].left); }
+    std::size_t leaf(std::uint32_t at) const { return static_cast<std::size_t>(tree[at].left); }
 };
 
 /// One deep tree in FloatNode form (float_nodes.hpp): rows are the chunk's rows rounded down to
@@ -68,26 +68,27 @@ struct FloatNodeTree {
     const MatrixView &X;
 
     const std::int32_t *row(std::size_t r) const { return rows + (r - cb) * X.cols(); }
-    bool descend(std::int32_t &at, const std::int32_t *x, std::size_t r) const {
+    bool descend(std::uint32_t &at, const std::int32_t *x) const {
         const FloatNode node = tree[at];
         const std::uint32_t feature = node.word & float_node_leaf_mark;
         if (feature == float_node_leaf_mark) return false;
         const std::int32_t v = x[feature];
-        const auto left = static_cast<std::int32_t>(node.word >> float_node_feature_bits);
+        const std::uint32_t left = node.word >> float_node_feature_bits;
         if (v == node.threshold_key) [[unlikely]] {
-            at = left + exact_right(exact[at], X.row(r));
+            // The row's doubles: the keys of row r start at rows + (r - cb) * cols.
+            at = left + exact_right(exact[at], X.row(cb + static_cast<std::size_t>(x - rows) / X.cols()));
         } else {
             at = left + (v < node.threshold_key ? 0 : 1);
         }
         return true;
     }
-    std::size_t leaf(std::int32_t at) const {
+    std::size_t leaf(std::uint32_t at) const {
         return leaf_begin + static_cast<std::size_t>(tree[at].word >> float_node_feature_bits);
     }
 
   private:
     // Out of line: the tie is rare, and keeping its registers out of the walk loop pays.
-    [[gnu::noinline, gnu::cold]] static std::int32_t exact_right(const ForestNode &node, const double *x) {
+    [[gnu::noinline, gnu::cold]] static std::uint32_t exact_right(const ForestNode &node, const double *x) {
         return x[node.feature] <= node.threshold ? 0 : 1;
     }
 };
@@ -102,7 +103,7 @@ void add_tree_walks(const Tree &tree, const double *leaf_values, std::size_t k, 
     // Each lane holds its row's position and a pointer to its features; a lane taking a new
     // row prefetches the features of the row `walk_lanes` further on, which some lane will take
     // next (the chunk's rows are larger than L2, and the root's compare would otherwise wait).
-    std::int32_t at[walk_lanes];
+    std::uint32_t at[walk_lanes];
     std::uint32_t row[walk_lanes];
     const Feature *features[walk_lanes];
     std::size_t next = cb;
@@ -132,7 +133,7 @@ void add_tree_walks(const Tree &tree, const double *leaf_values, std::size_t k, 
     }
     while (active > 0) {
         for (std::size_t s = 0; s < active;) {
-            if (tree.descend(at[s], features[s], cb + row[s])) {
+            if (tree.descend(at[s], features[s])) {
                 __builtin_prefetch(tree.tree + at[s]);
                 ++s;
                 continue;
