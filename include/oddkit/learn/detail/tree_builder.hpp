@@ -89,6 +89,7 @@ class TreeBuilder {
         const std::size_t d = p_.X.cols();
         tree_.importances.assign(d, 0.0);
         feature_order_.resize(d);
+        known_constant_.assign(d, 0);
         for (std::size_t j = 0; j < d; ++j) {
             feature_order_[j] = static_cast<std::uint32_t>(j);
         }
@@ -132,6 +133,9 @@ class TreeBuilder {
         double improvement = 0.0;
         bool splittable = false;
         std::size_t order = 0;
+        /// Features whose raw values are constant over this node's rows (found in exact
+        /// searches here or in an ancestor; constant in a node means constant in its subtree).
+        std::vector<std::uint32_t> constant;
     };
 
     // Statistics ------------------------------------------------------------------------------
@@ -232,15 +236,26 @@ class TreeBuilder {
         const std::size_t d = feature_order_.size();
         std::size_t visited = 0;
         Split best;
+        // A feature known to be constant here is drawn as before (the random sequence, and so
+        // the tree, stays the same) but not searched: its search could only report it constant.
+        // On wide, sparse data (most features constant in deep nodes) this is most of the work.
+        for (std::uint32_t f : c.constant) known_constant_[f] = 1;
         for (std::size_t tried = 0; tried < d && visited < p_.max_features; ++tried) {
             const std::size_t pick = tried + static_cast<std::size_t>(rng_.below(d - tried));
             std::swap(feature_order_[tried], feature_order_[pick]);
             const std::uint32_t f = feature_order_[tried];
-            const bool varied = n <= p_.exact_rows ? search_exact(c, f, best) : search_histogram(c, f, best);
-            if (varied) {
-                ++visited;
+            if (known_constant_[f]) continue;
+            if (n <= p_.exact_rows) {
+                if (search_exact(c, f, best)) {
+                    ++visited;
+                } else {
+                    c.constant.push_back(f); // raw values equal: constant in every descendant too
+                }
+            } else if (search_histogram(c, f, best)) {
+                ++visited; // one bin is not proof of equal raw values, so nothing is recorded
             }
         }
+        for (std::uint32_t f : c.constant) known_constant_[f] = 0;
         if (best.feature < 0) {
             return;
         }
@@ -507,6 +522,8 @@ class TreeBuilder {
         r.begin = mid;
         r.end = c.end;
         l.depth = r.depth = c.depth + 1;
+        l.constant = c.constant;
+        r.constant = c.constant;
         l.stats = c.split.left_stats;
         r.stats.resize(S_);
         for (std::size_t k = 0; k < S_; ++k) r.stats[k] = c.stats[k] - l.stats[k];
@@ -570,6 +587,7 @@ class TreeBuilder {
     bool absolute_;
     double total_weight_ = 0.0;
     std::vector<std::uint32_t> rows_, scratch_, feature_order_, counts_;
+    std::vector<char> known_constant_; ///< per feature, while find_split runs: in Candidate::constant
     std::vector<double> hist_, left_, right_;
     std::vector<std::pair<double, std::uint32_t>> pairs_;
     // absolute_error scratch
