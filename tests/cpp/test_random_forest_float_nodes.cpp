@@ -107,6 +107,8 @@ TEST_CASE("RandomForest deep trees walk 8-byte nodes bit for bit as the double w
             probes.insert(probes.end(), {t, std::nextafter(t, -1e308), std::nextafter(t, 1e308), below,
                                          std::nextafter(static_cast<double>(std::nextafter(static_cast<float>(below), 1e30f)), -1e308)});
         }
+        // Values outside the float range, whose keys are +-FLT_MAX's or -inf's, and both zeros.
+        probes.insert(probes.end(), {1e300, -1e300, 3.5e38, -3.5e38, 0.0, -0.0});
         const std::size_t m = probes.size();
         Matrix P = xt::empty<double>({m, d});
         for (std::size_t i = 0; i < m; ++i) {
