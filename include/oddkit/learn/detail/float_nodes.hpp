@@ -1,8 +1,8 @@
 #pragma once
 /// Deep trees in 8-byte nodes (internal): the prediction layout of trees too deep for the
 /// complete form (complete_trees.hpp). Half the size of ForestNode, so twice as many of a
-/// tree's nodes fit in each cache level and each row's features (as floats) take half the
-/// bytes too. Derived from the node array a model document stores, never saved.
+/// tree's nodes fit in each cache level and each row's features (as 32-bit float keys) take
+/// half the bytes too. Derived from the node array a model document stores, never saved.
 ///
 /// A FloatNode keeps its threshold t rounded down to a float, L = float_floor(t), and the
 /// walk compares the row's value x rounded down the same way, v = float_floor(x), both as

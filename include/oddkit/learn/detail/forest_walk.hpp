@@ -56,9 +56,9 @@ struct DoubleNodeTree {
     std::size_t leaf(std::uint32_t at) const { return static_cast<std::size_t>(tree[at].left); }
 };
 
-/// One deep tree in FloatNode form (float_nodes.hpp): rows are the chunk's rows rounded down to
-/// floats (`rows`, from row cb on); a value in its threshold's float interval is compared as a
-/// double with the tree's ForestNode.
+/// One deep tree in FloatNode form (float_nodes.hpp): rows are the chunk's rows as float keys
+/// (`rows`, from row cb on); a key equal to its threshold's is decided by comparing the doubles
+/// with the tree's ForestNode.
 struct FloatNodeTree {
     using Feature = std::int32_t;
     const FloatNode *tree;
