@@ -4,7 +4,9 @@
 /// A value x falls in bin b = (number of edges < x), so `code <= b` holds exactly when
 /// `x <= edges[b]`: a split found on codes is the raw-value split `x <= edges[b]`, and trees
 /// predict on raw values without binning. A feature with few distinct values gets an edge at
-/// each midpoint between them, so its histogram splits are exact.
+/// each midpoint between them, so its histogram splits are exact; when that holds for every row
+/// (not only the sampled ones) the feature also records each bin's value, so a split between two
+/// bins can be placed at the midpoint of the two values, as an exact search places it.
 
 #include <algorithm>
 #include <cstddef>
@@ -28,8 +30,17 @@ struct BinnedFeatures {
     std::size_t cols = 0;
     std::vector<std::vector<double>> edges; ///< per feature, increasing, at most 255
     std::vector<std::uint8_t> codes;        ///< column-major: codes[f * rows + i]
+    /// per feature: the most frequent code (the lowest of equally frequent ones). Histograms
+    /// skip its rows and get its bin by subtraction: on sparse data that is most rows.
+    std::vector<std::uint8_t> mode;
+    std::vector<std::uint8_t> mode_heavy; ///< per feature: the mode bin holds >= 1/8 of the rows
+    /// per feature: the value of every row in bin b, when each bin holds one value (a feature
+    /// with at most max_bins distinct values, all seen in the sample); empty otherwise.
+    std::vector<std::vector<double>> values;
 
     const std::uint8_t *column(std::size_t f) const noexcept { return codes.data() + f * rows; }
+    bool lossless(std::size_t f) const noexcept { return !values[f].empty(); }
+    bool heavy_mode(std::size_t f) const noexcept { return mode_heavy[f] != 0; }
 };
 
 /// Bins X (finite, checked by the caller). `max_bins` in [2, 256]; edges come from at most
@@ -41,6 +52,9 @@ inline BinnedFeatures bin_features(const MatrixView &X, int max_bins, std::uint6
     out.cols = X.cols();
     out.edges.resize(out.cols);
     out.codes.resize(out.rows * out.cols);
+    out.mode.assign(out.cols, 0);
+    out.mode_heavy.assign(out.cols, 0);
+    out.values.resize(out.cols);
     std::vector<std::uint32_t> sample;
     if (out.rows > sample_rows) {
         Random rng(rng_seed, 0xB1B5ULL << 32);
@@ -95,8 +109,20 @@ inline BinnedFeatures bin_features(const MatrixView &X, int max_bins, std::uint6
         std::uint8_t *code = out.codes.data() + f * out.rows;
         const double *e_begin = edges.data();
         const double *e_end = edges.data() + edges.size();
+        std::size_t counts[256] = {};
+        bool lossless = distinct.size() <= max_edges + 1;
         for (std::size_t i = 0; i < out.rows; ++i) {
-            code[i] = static_cast<std::uint8_t>(std::lower_bound(e_begin, e_end, X(i, f)) - e_begin);
+            const double x = X(i, f);
+            const auto b = static_cast<std::uint8_t>(std::lower_bound(e_begin, e_end, x) - e_begin);
+            code[i] = b;
+            ++counts[b];
+            lossless = lossless && x == distinct[b]; // a value the sample missed breaks it
+        }
+        const std::size_t *most = std::max_element(counts, counts + 256);
+        out.mode[f] = static_cast<std::uint8_t>(most - counts);
+        out.mode_heavy[f] = *most * 8 >= out.rows;
+        if (lossless) {
+            out.values[f] = std::move(distinct);
         }
     });
     return out;

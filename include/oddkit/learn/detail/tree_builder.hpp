@@ -89,7 +89,6 @@ class TreeBuilder {
         const std::size_t d = p_.X.cols();
         tree_.importances.assign(d, 0.0);
         feature_order_.resize(d);
-        known_constant_.assign(d, 0);
         for (std::size_t j = 0; j < d; ++j) {
             feature_order_[j] = static_cast<std::uint32_t>(j);
         }
@@ -98,6 +97,7 @@ class TreeBuilder {
         root.begin = 0;
         root.end = static_cast<std::uint32_t>(rows_.size());
         root.depth = 0;
+        root.constant.assign((d + 63) / 64, 0);
         root.stats.assign(S_, 0.0);
         for (auto r : rows_) {
             add_row(root.stats.data(), r);
@@ -133,9 +133,17 @@ class TreeBuilder {
         double improvement = 0.0;
         bool splittable = false;
         std::size_t order = 0;
-        /// Features whose raw values are constant over this node's rows (found in exact
-        /// searches here or in an ancestor; constant in a node means constant in its subtree).
-        std::vector<std::uint32_t> constant;
+        /// Bit set of the features whose raw values are constant over this node's rows (found
+        /// here or in an ancestor; constant in a node means constant in its subtree), and its
+        /// size. Bits rather than a list: a child copies d / 8 bytes, however many are set.
+        std::vector<std::uint64_t> constant;
+        std::size_t n_constant = 0;
+
+        bool is_constant(std::uint32_t f) const noexcept { return (constant[f >> 6] >> (f & 63)) & 1U; }
+        void set_constant(std::uint32_t f) noexcept {
+            constant[f >> 6] |= std::uint64_t{1} << (f & 63);
+            ++n_constant;
+        }
     };
 
     // Statistics ------------------------------------------------------------------------------
@@ -234,28 +242,44 @@ class TreeBuilder {
             return;
         }
         const std::size_t d = feature_order_.size();
-        std::size_t visited = 0;
         Split best;
-        // A feature known to be constant here is drawn as before (the random sequence, and so
-        // the tree, stays the same) but not searched: its search could only report it constant.
-        // On wide, sparse data (most features constant in deep nodes) this is most of the work.
-        for (std::uint32_t f : c.constant) known_constant_[f] = 1;
-        for (std::size_t tried = 0; tried < d && visited < p_.max_features; ++tried) {
+        // scikit-learn's draw: features are drawn without replacement, and every drawn feature
+        // counts towards max_features, constant or not; drawing goes on past max_features only
+        // until one non-constant feature has been searched. So a node where most features are
+        // constant searches few of them, which is both cheaper and more random on wide, sparse
+        // data. A feature known to be constant here (found in an ancestor) is drawn and counted
+        // but not searched: its search could only report it constant.
+        const std::size_t known = c.n_constant;
+        std::size_t known_drawn = 0;
+        bool searched = false;
+        for (std::size_t tried = 0; tried < d && (tried < p_.max_features || !searched); ++tried) {
+            if (d - tried == known - known_drawn) {
+                break; // every feature not yet drawn is known to be constant
+            }
             const std::size_t pick = tried + static_cast<std::size_t>(rng_.below(d - tried));
             std::swap(feature_order_[tried], feature_order_[pick]);
             const std::uint32_t f = feature_order_[tried];
-            if (known_constant_[f]) continue;
-            if (n <= p_.exact_rows) {
-                if (search_exact(c, f, best)) {
-                    ++visited;
-                } else {
-                    c.constant.push_back(f); // raw values equal: constant in every descendant too
+            if (c.is_constant(f)) {
+                ++known_drawn;
+                continue;
+            }
+            // A lossless binning makes the histogram search exact too; in a small node it pays
+            // when the bins are few (no sort, and codes are read instead of strided raw values).
+            // absolute_error keeps its own exact search.
+            const bool lossless = p_.bins->lossless(f);
+            if (n > p_.exact_rows || (lossless && !absolute_ && p_.bins->values[f].size() <= 2 * std::size_t{n})) {
+                if (search_histogram(c, f, best) == HistogramSearch::searched) {
+                    searched = true;
+                } else if (lossless) {
+                    c.set_constant(f); // one value: constant in every descendant too
                 }
-            } else if (search_histogram(c, f, best)) {
-                ++visited; // one bin is not proof of equal raw values, so nothing is recorded
+                // otherwise one bin is not proof of equal raw values, so nothing is recorded
+            } else if (search_exact(c, f, best)) {
+                searched = true;
+            } else {
+                c.set_constant(f); // raw values equal: constant in every descendant too
             }
         }
-        for (std::uint32_t f : c.constant) known_constant_[f] = 0;
         if (best.feature < 0) {
             return;
         }
@@ -316,39 +340,93 @@ class TreeBuilder {
         return true;
     }
 
-    bool search_histogram(const Candidate &c, std::uint32_t f, Split &best) {
+    /// Adds c's rows to hist_ / counts_ by their code, leaving out code `mode` if SkipMode.
+    template <bool SkipMode>
+    void count_rows(const Candidate &c, const std::uint8_t *code, unsigned mode) {
+        // Local pointers: stores into the histogram could otherwise alias the members and force
+        // their reload on every row.
+        double *hist = hist_.data();
+        std::uint32_t *counts = counts_.data();
+        const std::uint32_t *rows = rows_.data();
+        const double *weight = w_;
+        if (p_.classification) {
+            const std::size_t k = S_;
+            const std::int32_t *label = p_.label;
+            for (std::uint32_t i = c.begin; i < c.end; ++i) {
+                const std::uint32_t r = rows[i];
+                const unsigned b = code[r];
+                if constexpr (SkipMode) {
+                    if (b == mode) continue;
+                }
+                hist[b * k + static_cast<std::size_t>(label[r])] += weight[r];
+                ++counts[b];
+            }
+        } else {
+            const double *target = p_.target;
+            for (std::uint32_t i = c.begin; i < c.end; ++i) {
+                const std::uint32_t r = rows[i];
+                const unsigned b = code[r];
+                if constexpr (SkipMode) {
+                    if (b == mode) continue;
+                }
+                const double w = weight[r], y = target[r];
+                hist[b * 3] += w;
+                hist[b * 3 + 1] += w * y;
+                hist[b * 3 + 2] += w * y * y;
+                ++counts[b];
+            }
+        }
+    }
+
+    /// Fills bin `mode` of hist_ / counts_ (skipped while counting) from c's totals.
+    void fill_mode_bin(const Candidate &c, unsigned mode, std::size_t B) {
+        std::uint32_t others = 0;
+        for (std::size_t b = 0; b < B; ++b) others += counts_[b];
+        counts_[mode] = (c.end - c.begin) - others;
+        if (counts_[mode] == 0) {
+            return; // leave the bin exactly empty rather than holding a rounding residue
+        }
+        double *in_mode = hist_.data() + std::size_t{mode} * S_;
+        for (std::size_t k = 0; k < S_; ++k) {
+            double rest = 0.0;
+            for (std::size_t b = 0; b < B; ++b) rest += b == mode ? 0.0 : hist_[b * S_ + k];
+            in_mode[k] = c.stats[k] - rest;
+        }
+    }
+
+    /// What a histogram search found: a feature with rows in at least two bins is searched; a
+    /// single bin means constant raw values only when the feature's binning is lossless.
+    enum class HistogramSearch { searched, one_bin };
+
+    HistogramSearch search_histogram(const Candidate &c, std::uint32_t f, Split &best) {
         const auto &edges = p_.bins->edges[f];
         const std::size_t B = edges.size() + 1;
         hist_.assign(B * S_, 0.0);
         counts_.assign(B, 0);
         const std::uint8_t *code = p_.bins->column(f);
-        if (p_.classification) {
-            const std::size_t k = S_;
-            for (std::uint32_t i = c.begin; i < c.end; ++i) {
-                const std::uint32_t r = rows_[i];
-                const std::size_t b = code[r];
-                hist_[b * k + static_cast<std::size_t>(p_.label[r])] += w_[r];
-                ++counts_[b];
-            }
+        // Rows in the feature's most frequent bin are skipped and that bin is filled in from the
+        // node's totals: on sparse columns this skips most rows, and it breaks the chain of
+        // dependent additions to one histogram cell that a dominant bin would otherwise make.
+        // The skip costs a compare and branch per row, so only columns whose mode bin is heavy
+        // take it.
+        const bool skip = p_.bins->heavy_mode(f);
+        const unsigned mode = p_.bins->mode[f];
+        if (skip) {
+            count_rows<true>(c, code, mode);
+            fill_mode_bin(c, mode, B);
         } else {
-            for (std::uint32_t i = c.begin; i < c.end; ++i) {
-                const std::uint32_t r = rows_[i];
-                const std::size_t b = code[r];
-                const double w = w_[r], y = p_.target[r];
-                hist_[b * 3] += w;
-                hist_[b * 3 + 1] += w * y;
-                hist_[b * 3 + 2] += w * y * y;
-                ++counts_[b];
-            }
+            count_rows<false>(c, code, mode);
         }
         std::size_t nonempty = 0;
         for (std::size_t b = 0; b < B; ++b) nonempty += counts_[b] != 0;
         if (nonempty <= 1) {
-            return false;
+            return HistogramSearch::one_bin;
         }
         if (absolute_) {
             histogram_abs_errors(c, code, B);
         }
+        const std::vector<double> &values = p_.bins->values[f];
+        const bool lossless = !values.empty();
         left_.assign(S_, 0.0);
         right_.resize(S_);
         const std::uint32_t n = c.end - c.begin;
@@ -367,12 +445,18 @@ class TreeBuilder {
                     const double v = absolute_ ? abs_proxy(left_ae_[b], wl, right_ae_[next], wr)
                                                : proxy(left_.data(), right_.data());
                     if (v > best.proxy) {
-                        // Any edge in [b, next - 1] gives this partition; take the middle one.
-                        const std::size_t e = (b + next - 1) / 2;
                         best.proxy = v;
                         best.feature = static_cast<int>(f);
-                        best.threshold = edges[e];
-                        best.bin = static_cast<int>(e);
+                        if (lossless) {
+                            // Between the two values present, as an exact search splits.
+                            best.threshold = split_midpoint(values[b], values[next]);
+                            best.bin = static_cast<int>(b);
+                        } else {
+                            // Any edge in [b, next - 1] gives this partition; take the middle one.
+                            const std::size_t e = (b + next - 1) / 2;
+                            best.threshold = edges[e];
+                            best.bin = static_cast<int>(e);
+                        }
                         best.left_stats = left_;
                         best.left_count = nl;
                         if (absolute_) {
@@ -383,9 +467,8 @@ class TreeBuilder {
                 }
             }
             b = next; // empty bins in between add nothing
-
         }
-        return true;
+        return HistogramSearch::searched;
     }
 
     // absolute_error ---------------------------------------------------------------------------
@@ -524,6 +607,7 @@ class TreeBuilder {
         l.depth = r.depth = c.depth + 1;
         l.constant = c.constant;
         r.constant = c.constant;
+        l.n_constant = r.n_constant = c.n_constant;
         l.stats = c.split.left_stats;
         r.stats.resize(S_);
         for (std::size_t k = 0; k < S_; ++k) r.stats[k] = c.stats[k] - l.stats[k];
@@ -587,7 +671,6 @@ class TreeBuilder {
     bool absolute_;
     double total_weight_ = 0.0;
     std::vector<std::uint32_t> rows_, scratch_, feature_order_, counts_;
-    std::vector<char> known_constant_; ///< per feature, while find_split runs: in Candidate::constant
     std::vector<double> hist_, left_, right_;
     std::vector<std::pair<double, std::uint32_t>> pairs_;
     // absolute_error scratch
