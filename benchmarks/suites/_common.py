@@ -19,13 +19,17 @@ def _shared_data() -> Path:
 DATA = _shared_data()
 
 
-def best_time(fn, repeat: int = 3) -> tuple[float, object]:
-    """The fastest of `repeat` runs of fn() in seconds, and the last result."""
+def best_time(fn, repeat: int = 3, min_seconds: float = 0.0, max_repeat: int = 50) -> tuple[float, object]:
+    """The fastest of `repeat` runs of fn() in seconds, and the last result. With min_seconds,
+    runs go on (up to max_repeat) until that much time has been spent: a call of a few
+    milliseconds is otherwise at the mercy of one slow moment of the machine."""
     best, result = float("inf"), None
-    for _ in range(repeat):
+    spent, runs = 0.0, 0
+    while runs < repeat or (spent < min_seconds and runs < max_repeat):
         start = time.perf_counter()
         result = fn()
-        best = min(best, time.perf_counter() - start)
+        took = time.perf_counter() - start
+        best, spent, runs = min(best, took), spent + took, runs + 1
     return best, result
 
 
