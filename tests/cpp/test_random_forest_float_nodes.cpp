@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
@@ -149,14 +150,11 @@ TEST_CASE("RandomForest deep trees walk 8-byte nodes bit for bit as the double w
 
 TEST_CASE("float_nodes leaves out forests it cannot pack, and their predictions still equal the double walk") {
     // 255 features: the feature number would collide with the leaf mark.
-    Random rng(5);
     const std::size_t n = 300, d = 255;
-    Matrix X = xt::empty<double>({n, d});
+    const Matrix X = test::normal_rows(n, d, 5);
+    Random rng(6);
     Vector y = xt::empty<double>({n});
-    for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = 0; j < d; ++j) X(i, j) = rng.normal();
-        y[i] = static_cast<double>(rng.uniform() < 0.5);
-    }
+    for (auto &v : y) v = static_cast<double>(rng.uniform() < 0.5);
     RandomForestClassifier wide({.n_estimators = 3, .random_state = 1});
     wide.fit(X, y);
     const DocumentForest f(wide.to_document());

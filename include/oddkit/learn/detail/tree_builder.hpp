@@ -5,7 +5,8 @@
 /// (weight, sum w*y, sum w*y^2) (regression, S = 3). A node with more than `exact_rows` rows
 /// finds its split from per-bin histograms of the pre-binned codes (one pass over its rows per
 /// candidate feature); a smaller node sorts its raw values and tries every boundary between
-/// distinct values, which is both cheaper there and exact. Rows are kept in one index array,
+/// distinct values, which is both cheaper there and exact (a feature whose binning is lossless,
+/// one value per bin, is searched by histogram there too when its bins are few). Rows are kept in one index array,
 /// stably partitioned node by node, so each node's rows stay in ascending order (cache-friendly
 /// gathers from the column-major codes). Depth-first growth, or best-first when max_leaf_nodes
 /// is set, as scikit-learn.
@@ -228,7 +229,8 @@ class TreeBuilder {
                wr >= p_.min_weight_leaf && wl > 0.0 && wr > 0.0;
     }
 
-    /// Best split of candidate c over up to max_features non-constant features.
+    /// Best split of candidate c over max_features drawn features (constant ones included),
+    /// or more if none of those could be searched.
     void find_split(Candidate &c) {
         const std::uint32_t n = c.end - c.begin;
         const double w = weight_of(c.stats.data());
