@@ -11,6 +11,14 @@
 /// slot mapped to that leaf. Walks then have no branch to mispredict, so several rows can walk
 /// a tree side by side. Inputs are finite (predict checks X), so `x <= +inf` always holds.
 ///
+/// A sparse tree (leaves at most a quarter of its bottom slots, as when most rows end in shallow
+/// leaves) also lets a group of lanes stop early: after a step in which every lane was in a
+/// padded slot (threshold +inf), the rest of each walk is the left spine and is computed in one
+/// go. A tree with a real split at +inf never stops early (such a slot is not a leaf).
+/// Measured on 34_smtp (100 trees of 37 nodes, up to 12 deep; rows walk 3.2 real steps on
+/// average, 5.2 for the deepest of 16): with two-class leaves added by straight-line code too,
+/// 16.4 ms -> 13.9 ms on one thread, 8.4 ms -> 7.1 ms on two.
+///
 /// Built from the flat node arrays (what a model document stores); the comparisons are the
 /// same, and each row still adds its trees' leaf values in tree order, so predictions are
 /// bit-identical to the pointer walk (forest_walk.hpp).
@@ -35,6 +43,8 @@ struct CompleteTrees {
     std::vector<std::int32_t> feature;   ///< per tree, 2^D - 1 split slots
     std::vector<std::int32_t> leaf;      ///< per tree, 2^D bottom slots: index into the leaf table
     std::vector<int> depth;              ///< D per tree; -1: not converted
+    /// Per tree: walks may stop once all lanes are in padded slots (see add_complete_tree_walks).
+    std::vector<bool> shortcut;
     std::vector<std::size_t> slot_begin; ///< T + 1 offsets into threshold/feature
     std::vector<std::size_t> leaf_begin; ///< T + 1 offsets into leaf
 
@@ -76,12 +86,14 @@ inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t
         }
         if (D > max_depth) {
             out.depth.push_back(-1);
+            out.shortcut.push_back(false);
             out.slot_begin.push_back(out.threshold.size());
             out.leaf_begin.push_back(out.leaf.size());
             continue;
         }
         const std::size_t splits = (std::size_t{1} << D) - 1;
         source.assign(2 * splits + 1, 0);
+        bool real_inf = false;
         for (std::size_t p = 0; p < splits; ++p) {
             const ForestNode &node = tree[source[p]];
             if (node.feature < 0) {
@@ -91,12 +103,16 @@ inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t
             } else {
                 out.threshold.push_back(node.threshold);
                 out.feature.push_back(node.feature);
+                real_inf = real_inf || node.threshold == std::numeric_limits<double>::infinity();
                 source[2 * p + 1] = node.left;
                 source[2 * p + 2] = node.left + 1;
             }
         }
         for (std::size_t q = 0; q <= splits; ++q) out.leaf.push_back(tree[source[splits + q]].left);
         out.depth.push_back(D);
+        const auto leaves = static_cast<std::size_t>(
+            std::count_if(tree, tree + size, [](const ForestNode &node) { return node.feature < 0; }));
+        out.shortcut.push_back(!real_inf && 4 * leaves <= splits + 1);
         ++out.n_converted;
         out.slot_begin.push_back(out.threshold.size());
         out.leaf_begin.push_back(out.leaf.size());
@@ -109,14 +125,17 @@ inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t
 /// (benchmarks/cpp/bench_random_forest.cpp, depth 6 to 12, one thread): 2.0x to 2.3x faster
 /// than the pointer walk over the same trees; 16 lanes beat 8 (1.9x) and 24 or 32 (1.4x: the
 /// lanes' positions no longer fit in registers).
-template <std::size_t lanes = 16>
-void add_complete_tree_walks(const CompleteTrees &f, std::size_t t, const double *leaf_values, std::size_t k,
-                             const MatrixView &X, std::size_t cb, std::size_t ce, double *acc) {
+template <std::size_t lanes = 16, std::size_t fixed_k = 0>
+void add_complete_tree_walks_k(const CompleteTrees &f, std::size_t t, const double *leaf_values, std::size_t k_given,
+                               const MatrixView &X, std::size_t cb, std::size_t ce, double *acc) {
+    const std::size_t k = fixed_k != 0 ? fixed_k : k_given;
     const double *threshold = f.threshold.data() + f.slot_begin[t];
     const std::int32_t *feature = f.feature.data() + f.slot_begin[t];
     const std::int32_t *leaf = f.leaf.data() + f.leaf_begin[t];
     const int D = f.depth[t];
     const std::size_t bottom = (std::size_t{1} << D) - 1;
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    const bool shortcut = f.shortcut[t];
     const auto add_leaf = [&](std::size_t r, std::size_t at) {
         const double *v = leaf_values + static_cast<std::size_t>(leaf[at - bottom]) * k;
         double *a = acc + (r - cb) * k;
@@ -131,8 +150,21 @@ void add_complete_tree_walks(const CompleteTrees &f, std::size_t t, const double
             at[l] = 0;
         }
         for (int step = 0; step < D; ++step) {
+            double lowest = inf;
+            // Unrolled in every build: a rolled loop (seen in the LTO-built Python module)
+            // keeps the lanes in memory and chains them through the running min.
+#pragma GCC unroll 16
             for (std::size_t l = 0; l < lanes; ++l) {
-                at[l] = 2 * at[l] + 2 - static_cast<std::size_t>(x[l][feature[at[l]]] <= threshold[at[l]]);
+                const double cut = threshold[at[l]];
+                lowest = std::min(lowest, cut);
+                at[l] = 2 * at[l] + 2 - static_cast<std::size_t>(x[l][feature[at[l]]] <= cut);
+            }
+            // Every lane was in a padded slot, so each goes left to the bottom from here: slot i
+            // after m left steps is (i + 1) * 2^m - 1.
+            if (shortcut && lowest == inf) {
+                const int left_steps = D - step - 1;
+                for (std::size_t l = 0; l < lanes; ++l) at[l] = ((at[l] + 1) << left_steps) - 1;
+                break;
             }
         }
         for (std::size_t l = 0; l < lanes; ++l) add_leaf(r + l, at[l]);
@@ -142,6 +174,20 @@ void add_complete_tree_walks(const CompleteTrees &f, std::size_t t, const double
         std::size_t at = 0;
         for (int step = 0; step < D; ++step) at = 2 * at + 2 - static_cast<std::size_t>(x[feature[at]] <= threshold[at]);
         add_leaf(r, at);
+    }
+}
+
+/// add_complete_tree_walks_k with the leaf's value count fixed at compile time for the common
+/// cases (1: regression, 2: two classes), so adding a leaf is two straight-line adds.
+template <std::size_t lanes = 16>
+void add_complete_tree_walks(const CompleteTrees &f, std::size_t t, const double *leaf_values, std::size_t k,
+                             const MatrixView &X, std::size_t cb, std::size_t ce, double *acc) {
+    if (k == 1) {
+        add_complete_tree_walks_k<lanes, 1>(f, t, leaf_values, k, X, cb, ce, acc);
+    } else if (k == 2) {
+        add_complete_tree_walks_k<lanes, 2>(f, t, leaf_values, k, X, cb, ce, acc);
+    } else {
+        add_complete_tree_walks_k<lanes, 0>(f, t, leaf_values, k, X, cb, ce, acc);
     }
 }
 

@@ -1,0 +1,102 @@
+// The complete-tree walk stops early when every lane of a group sits in a padded slot (a leaf
+// above the bottom) and finishes the always-left spine by arithmetic. Checked here against a
+// pointer walk on hand-built trees: a sparse chain where whole groups end shallow, and a tree
+// whose real split has threshold +inf, where stopping at the first +inf would be wrong.
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "oddkit/learn/detail/forest_walk.hpp"
+
+using namespace oddkit;
+
+namespace {
+
+constexpr double shortcut_inf = std::numeric_limits<double>::infinity();
+
+/// A chain on feature 0 (x0 <= 0, <= 1, <= 2), then `fourth` on feature 1, whose left child
+/// splits x0 <= 3: six leaves, depth 5 (32 bottom slots).
+std::vector<ForestNode> chain_tree(double fourth) {
+    return {
+        {0.0, 0, 1},    {0.0, -1, 0},   {1.0, 0, 3}, {0.0, -1, 1}, {2.0, 0, 5},  {0.0, -1, 2},
+        {fourth, 1, 7}, {3.0, 0, 9},    {0.0, -1, 3}, {0.0, -1, 4}, {0.0, -1, 5},
+    };
+}
+
+/// Sum over trees of the leaf values a plain pointer walk reaches (k = 2).
+std::vector<double> pointer_sums(const std::vector<ForestNode> &nodes, const std::vector<std::uint32_t> &begin,
+                                 const std::vector<double> &leaf_values, const std::vector<double> &X, std::size_t d) {
+    const std::size_t n = X.size() / d;
+    std::vector<double> out(n * 2, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t t = 0; t + 1 < begin.size(); ++t) {
+            std::size_t at = begin[t];
+            while (nodes[at].feature >= 0) {
+                const ForestNode &node = nodes[at];
+                at = begin[t] + static_cast<std::size_t>(node.left) +
+                     (X[i * d + static_cast<std::size_t>(node.feature)] <= node.threshold ? 0 : 1);
+            }
+            for (std::size_t c = 0; c < 2; ++c) {
+                out[i * 2 + c] += leaf_values[static_cast<std::size_t>(nodes[at].left) * 2 + c];
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("complete-tree walk: groups that end in shallow leaves stop early, with the pointer walk's sums") {
+    // Tree 0 has a real split at +inf (feature 1): it must not take the early stop. Tree 1 is
+    // the same chain with a finite fourth split, and sparse enough to take it.
+    std::vector<ForestNode> nodes = chain_tree(shortcut_inf);
+    std::vector<ForestNode> second = chain_tree(0.5);
+    for (ForestNode &node : second) {
+        if (node.feature < 0) node.left += 6; // tree 1's leaves follow tree 0's in the table
+    }
+    nodes.insert(nodes.end(), second.begin(), second.end());
+    const std::vector<std::uint32_t> begin{0, 11, 22};
+    std::vector<double> leaf_values;
+    for (int leaf = 0; leaf < 12; ++leaf) {
+        leaf_values.push_back(leaf);
+        leaf_values.push_back(100.0 + leaf * 0.25);
+    }
+    const detail::CompleteTrees complete = detail::complete_trees(nodes.data(), begin.data(), 2);
+    REQUIRE(complete.converted(0));
+    REQUIRE(complete.converted(1));
+    CHECK(complete.depth[0] == 5);
+    CHECK_FALSE(complete.shortcut[0]);
+    CHECK(complete.shortcut[1]);
+
+    // Rows in groups of 16: all at the first leaf (every group stops after one step), all
+    // past the +inf split with x0 > 3 (the last leaf), all at the third leaf, then a mix, and
+    // a tail of rows after the last full group.
+    const std::size_t d = 2;
+    std::vector<double> X;
+    const auto add_rows = [&](std::size_t count, double x0, double x1) {
+        for (std::size_t i = 0; i < count; ++i) {
+            X.push_back(x0);
+            X.push_back(x1);
+        }
+    };
+    add_rows(16, -1.0, 0.0);
+    add_rows(16, 5.0, 0.0);
+    add_rows(16, 1.5, 9.0);
+    for (std::size_t i = 0; i < 16; ++i) add_rows(1, static_cast<double>(i % 6) - 0.5, i % 3 == 0 ? 0.0 : 1.0);
+    add_rows(5, 2.5, 1.0);
+    const std::size_t n = X.size() / d;
+    const std::vector<double> expected = pointer_sums(nodes, begin, leaf_values, X, d);
+    // Tree 0 sends the x0 = 5 rows to leaf 5 (x0 > 3); stopping at its +inf split would give leaf 4.
+    CHECK(expected[16 * 2] == 5.0 + 11.0);
+
+    const detail::ForestLayout layout{nodes.data(), begin.data(), 2, leaf_values.data(), 2};
+    std::vector<double> got(n * 2, -1.0);
+    detail::sum_leaf_values<>(layout, complete, MatrixView(X.data(), n, d), 0, n, got.data());
+    for (std::size_t i = 0; i < n * 2; ++i) {
+        CAPTURE(i);
+        CHECK(got[i] == expected[i]);
+    }
+}
