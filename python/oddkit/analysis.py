@@ -92,7 +92,9 @@ def _column_blocks(obj):
 def _times_ns(times) -> np.ndarray:
     """int64 nanoseconds since the epoch (UTC) from datetime64, a DatetimeIndex or int64."""
     if pd is not None and isinstance(times, pd.DatetimeIndex):
-        return np.ascontiguousarray(times.as_unit("ns").asi8)
+        from .series import _ns_int64
+
+        return _ns_int64(times)
     arr = np.asarray(times)
     if np.issubdtype(arr.dtype, np.datetime64):
         if np.isnat(arr).any():

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "oddkit/core/random.hpp"
@@ -128,6 +129,26 @@ TEST_CASE("rolling_into refuses bad input naming the argument") {
     rolling_into(t.data(), RollingWindow::duration(10), {}, RollingStat{}, VectorView(x.data(), 3),
                  OutputView(out.data(), 3));
     CHECK(out[2] == doctest::Approx(2.0));
+}
+
+TEST_CASE("the sortedness check on two threads finds a row out of order in either half") {
+    // Past 2^20 rows the first pass is split between the threads; the row named must be the
+    // first out of order whichever half holds it.
+    const std::size_t n = (std::size_t{1} << 21) + 3;
+    std::vector<std::int64_t> t(n);
+    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<std::int64_t>(i) * sec;
+    std::vector<double> x(n, 1.0), out(n);
+    check_sorted_times(t.data(), n, "times", 2);
+    for (const std::size_t bad : {std::size_t{5}, n / 2, n / 2 + 1, n - 1}) {
+        std::vector<std::int64_t> u = t;
+        u[bad] = u[bad - 1] - 1;
+        const std::string row = "row " + std::to_string(bad) + " (";
+        CHECK_THROWS_WITH_AS(check_sorted_times(u.data(), n, "times", 2), doctest::Contains(row.c_str()),
+                             InvalidArgument);
+        CHECK_THROWS_WITH_AS(rolling_into(u.data(), RollingWindow::duration(60 * sec), {}, RollingStat{},
+                                          VectorView(x.data(), n), OutputView(out.data(), n), 2),
+                             doctest::Contains(row.c_str()), InvalidArgument);
+    }
 }
 
 TEST_CASE("rolling_into on two threads gives the one-thread results bit for bit") {

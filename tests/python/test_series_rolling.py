@@ -130,3 +130,26 @@ def test_bad_input_raises_value_error():
         oddkit.shift(ok, 1.5)
     with pytest.raises(ValueError, match="3-D"):
         oddkit.rolling(np.zeros((2, 2, 2)), 2)
+
+
+def test_time_windows_read_a_ns_index_in_place_and_never_write_it():
+    # A ns DatetimeIndex is passed to the kernels as its own buffer (pandas' as_unit would
+    # copy it), read-only so nothing can write into the caller's index; other units convert.
+    from oddkit.series import _ns_int64
+
+    rng = np.random.default_rng(5)
+    ns = pd.DatetimeIndex(np.cumsum(rng.integers(1, 5, 300)) * 1_000_000_000 + 1_700_000_000_000_000_000)
+    view = _ns_int64(ns)
+    assert np.shares_memory(view, ns.asi8) and not view.flags.writeable
+    with pytest.raises(ValueError):
+        view[0] = 0
+    seconds = ns.as_unit("s")
+    converted = _ns_int64(seconds)
+    assert seconds.unit == "s" and np.array_equal(converted, ns.asi8)
+    before = ns.asi8.copy()
+    values = rng.normal(size=300)
+    ours_ns = oddkit.rolling(pd.Series(values, index=ns), "7s").mean()
+    ours_s = oddkit.rolling(pd.Series(values, index=seconds), "7s").mean()
+    check(ours_ns, pd.Series(values, index=ns).rolling("7s").mean())
+    assert np.array_equal(ours_ns.to_numpy(), ours_s.to_numpy())
+    assert np.array_equal(ns.asi8, before)

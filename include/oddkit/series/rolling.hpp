@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "oddkit/core/branchless_select.hpp"
 #include "oddkit/core/matrix_view.hpp"
 #include "oddkit/core/parallel.hpp"
 #include "oddkit/core/validation.hpp"
@@ -89,14 +90,15 @@ struct RunningSum {
         remove_error = (t - sum) - y;
         sum = t;
     }
-    /// remove(v) when `go`, without a branch (same arithmetic, results selected).
+    /// remove(v) when `go`, without a branch: the same arithmetic, its results picked by a
+    /// mask (a ternary here compiled to a jump, mispredicted on irregular rows).
     [[gnu::always_inline]] void remove_if(double v, bool go) {
         const bool valid = go & std::isfinite(v);
         const double y = -v - remove_error;
         const double t = sum + y;
         const double error = (t - sum) - y;
-        sum = valid ? t : sum;
-        remove_error = valid ? error : remove_error;
+        sum = branchless_select(valid, t, sum);
+        remove_error = branchless_select(valid, error, remove_error);
         count -= valid;
         negatives -= valid & (v < 0.0);
     }
@@ -203,16 +205,7 @@ void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorVi
         s = static_cast<std::size_t>(
             std::partition_point(times, times + rows.begin, [&](std::int64_t t) { return before(t, lower); }) - times);
     }
-    for (std::size_t i = rows.begin; i < rows.end; ++i) {
-        std::int64_t lower;
-        // back >= 1, so the walk stops at row i by itself; when t - back underflows no row
-        // lies before the window.
-        if (!__builtin_sub_overflow(times[i], back, &lower)) {
-            const bool go = before(times[s], lower);
-            state.remove_if(v[s], go);
-            s += go;
-            while (before(times[s], lower)) state.remove(v[s++]);
-        }
+    const auto add_row = [&](std::size_t i) {
         // Disjoint from the previous window, or a restart row: start afresh.
         if (s == i || i == rows.begin || restarts_at(i, i + 1 - s)) {
             state = State{};
@@ -220,6 +213,19 @@ void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorVi
         }
         state.add(v[i]);
         out[i] = emit(state);
+    };
+    // While t - back underflows no row lies before the window; times ascend, so those rows
+    // come first and the main loop below needs no overflow test.
+    std::size_t i = rows.begin;
+    for (std::int64_t lower; i < rows.end && __builtin_sub_overflow(times[i], back, &lower); ++i) add_row(i);
+    for (; i < rows.end; ++i) {
+        // back >= 1, so the walk stops at row i by itself.
+        const std::int64_t lower = times[i] - back;
+        const bool go = before(times[s], lower);
+        state.remove_if(v[s], go);
+        s += go;
+        while (before(times[s], lower)) state.remove(v[s++]);
+        add_row(i);
     }
 }
 
@@ -463,11 +469,6 @@ inline void rolling_into(const std::int64_t *times, const RollingWindow &window,
     with_window_cursor(times, x.size, window, options, [&](auto cursor) {
         const std::vector<std::size_t> bounds = detail::run_bounds(cursor, x.size, threads);
         const std::size_t runs = bounds.size() - 1;
-        if (runs > 1) {
-            // Fresh outputs are not mapped yet; two threads taking first-touch page faults at
-            // once contend in the kernel (see merge_asof.hpp), so fault them here first.
-            for (std::size_t i = 0; i < out.size; i += 512) out[i] = 0.0;
-        }
         parallel_for_chunks(runs, runs, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t r = r0; r < r1; ++r) {
                 const detail::RowRange rows{bounds[r], bounds[r + 1]};
@@ -489,7 +490,7 @@ inline void rolling_into(const std::int64_t *times, const RollingWindow &window,
                 }
             }
         });
-    });
+    }, threads);
 }
 
 /// The rolling statistics of one column over one set of windows.

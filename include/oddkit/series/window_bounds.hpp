@@ -13,6 +13,8 @@
 ///    timestamps a right-closed window ends at row i itself, as pandas does.
 ///  - min_periods defaults to w for count windows and to 1 for time windows.
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "oddkit/core/error.hpp"
+#include "oddkit/core/parallel.hpp"
 #include "oddkit/series/duration.hpp"
 
 namespace oddkit {
@@ -90,14 +93,23 @@ struct WindowBounds {
 };
 
 /// Times must be non-decreasing (duplicates allowed, as in pandas); names the first bad row.
-inline void check_sorted_times(const std::int64_t *times, std::size_t n, const char *name = "times") {
+/// `threads` share the first pass over long arrays.
+inline void check_sorted_times(const std::int64_t *times, std::size_t n, const char *name = "times",
+                               std::size_t threads = 1) {
     require(times != nullptr || n == 0, name, "null pointer for ", n, " timestamps");
     // A branch-free pass (it vectorises) first; the loop below only runs to name the culprit.
-    bool sorted = true;
-    for (std::size_t i = 1; i < n; ++i) {
-        sorted &= times[i - 1] <= times[i];
-    }
-    if (sorted) {
+    std::atomic<bool> sorted{true};
+    parallel_for_chunks(
+        n, threads,
+        [&](std::size_t begin, std::size_t end) {
+            bool ok = true;
+            for (std::size_t i = std::max<std::size_t>(begin, 1); i < end; ++i) {
+                ok &= times[i - 1] <= times[i];
+            }
+            if (!ok) sorted.store(false, std::memory_order_relaxed);
+        },
+        std::size_t{1} << 20);
+    if (sorted.load()) {
         return;
     }
     for (std::size_t i = 1; i < n; ++i) {
@@ -216,10 +228,11 @@ inline std::size_t window_min_periods(const RollingWindow &window, const Rolling
 
 /// Validates the window over n rows, then calls f(cursor) once with the cursor that yields
 /// each row's [start, end) when called with rows 0, 1, ..., n - 1 in order. `times` (n int64
-/// ns, sorted) is needed only for time windows and may be null for row windows.
+/// ns, sorted) is needed only for time windows and may be null for row windows; `threads`
+/// share the check that they are sorted.
 template <class F>
 decltype(auto) with_window_cursor(const std::int64_t *times, std::size_t n, const RollingWindow &window,
-                                  const RollingOptions &options, F &&f) {
+                                  const RollingOptions &options, F &&f, std::size_t threads = 1) {
     (void)window_min_periods(window, options);
     const bool left_closed = options.closed == Closed::left || options.closed == Closed::both;
     const bool right_closed = options.closed == Closed::right || options.closed == Closed::both;
@@ -229,7 +242,7 @@ decltype(auto) with_window_cursor(const std::int64_t *times, std::size_t n, cons
         const std::int64_t s = 1 + (options.center ? (w - 1) / 2 : 0) - w - (left_closed ? 1 : 0);
         return f(detail::RowWindowCursor{static_cast<std::int64_t>(n), s, e});
     }
-    check_sorted_times(times, n);
+    check_sorted_times(times, n, "times", threads);
     using detail::TimeWindowCursor, detail::TimeWindowShape;
     if (options.center) {
         const std::int64_t half = window.size / 2;
