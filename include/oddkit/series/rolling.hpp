@@ -469,6 +469,12 @@ inline void rolling_into(const std::int64_t *times, const RollingWindow &window,
     with_window_cursor(times, x.size, window, options, [&](auto cursor) {
         const std::vector<std::size_t> bounds = detail::run_bounds(cursor, x.size, threads);
         const std::size_t runs = bounds.size() - 1;
+        if (runs > 1) {
+            // Fresh outputs are not mapped yet; two threads taking first-touch page faults at
+            // once were measured 3-5x slower in a process's first calls (see merge_asof.hpp),
+            // so fault them here first.
+            for (std::size_t i = 0; i < out.size; i += 512) out[i] = 0.0;
+        }
         parallel_for_chunks(runs, runs, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t r = r0; r < r1; ++r) {
                 const detail::RowRange rows{bounds[r], bounds[r + 1]};
