@@ -99,9 +99,10 @@ def _times_ns(times) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.datetime64):
         if np.isnat(arr).any():
             raise ValueError("times: contains NaT")
-        return np.ascontiguousarray(arr.astype("datetime64[ns]").view(np.int64))
+        return np.ascontiguousarray(arr.astype("datetime64[ns]", copy=False).view(np.int64))
     if np.issubdtype(arr.dtype, np.integer):
-        return np.ascontiguousarray(arr.astype(np.int64))
+        # an oddkit Frame's own int64 times pass without a copy (astype copies by default)
+        return np.ascontiguousarray(arr, dtype=np.int64)
     raise ValueError(f"times: expected datetime64 values or int64 nanoseconds, got dtype {arr.dtype}")
 
 

@@ -99,7 +99,7 @@ def _time_array(index, name="index") -> np.ndarray:
         return _ns_int64(index)
     arr = np.asarray(index)
     if arr.dtype.kind == "M":
-        return np.ascontiguousarray(arr.astype("datetime64[ns]").view(np.int64))
+        return np.ascontiguousarray(arr.astype("datetime64[ns]", copy=False).view(np.int64))
     if arr.dtype.kind in "iu":
         return np.ascontiguousarray(arr, np.int64)
     pd = _pandas()
