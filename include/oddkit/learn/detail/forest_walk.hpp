@@ -174,16 +174,18 @@ void add_tree_walks(const Tree &tree, const double *leaf_values, std::size_t k, 
 /// 32 lanes are within 10%, the chunk matters most (4,096 rows: 1.3x slower). The walk this
 /// replaced (blocks of 64 rows, each tree walked by eight rows in lockstep) was 2.1x slower on
 /// the same forest. When every tree is shallow, chunks of `complete_tree_chunk_rows` keep the
-/// rows in L1/L2 while all trees pass over them.
+/// rows in L1/L2 while all trees pass over them. Either way the chunk is bounded so that the
+/// rows' interleaved copy for the complete walk stays small (walk_chunk_rows_for).
 template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
 void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const FloatNodes &floats,
                      const MatrixView &X, std::size_t begin, std::size_t end, double *out) {
     const std::size_t k = f.n_outputs;
     const std::size_t d = X.cols();
     std::fill(out, out + (end - begin) * k, 0.0);
-    const std::size_t chunk = complete.all_converted() ? complete_tree_chunk_rows : walk_chunk_rows;
+    const std::size_t chunk = walk_chunk_rows_for(complete, walk_chunk_rows);
     const bool float_walk = floats.converted() && !complete.all_converted();
     std::vector<std::int32_t> rows; // the chunk's rows as float keys, for the FloatNode walk
+    std::vector<double> lane_rows;  // the chunk's rows interleaved for the complete walk
     for (std::size_t cb = begin; cb < end; cb += chunk) {
         const std::size_t ce = std::min(end, cb + chunk);
         double *acc = out + (cb - begin) * k;
@@ -195,10 +197,11 @@ void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const
                 for (std::size_t j = 0; j < d; ++j) to[j] = float_key(x[j]);
             }
         }
+        if (complete.n_converted > 0) interleave_lane_rows(complete, X, cb, ce, lane_rows);
         for (std::size_t t = 0; t < f.n_trees; ++t) {
             const ForestNode *tree = f.nodes + f.tree_begin[t];
             if (complete.converted(t)) {
-                add_complete_tree_walks(complete, t, f.leaf_values, k, X, cb, ce, acc);
+                add_complete_tree_walks(complete, t, f.leaf_values, k, lane_rows.data(), ce - cb, acc);
             } else if (float_walk) {
                 const FloatNodeTree walk{floats.nodes.data() + f.tree_begin[t], tree, floats.leaf_begin[t], rows.data(),
                                          cb, X};
