@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "oddkit/learn/detail/forest_walk.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
@@ -25,27 +26,6 @@ std::vector<ForestNode> chain_tree(double fourth) {
         {0.0, 0, 1},    {0.0, -1, 0},   {1.0, 0, 3}, {0.0, -1, 1}, {2.0, 0, 5},  {0.0, -1, 2},
         {fourth, 1, 7}, {3.0, 0, 9},    {0.0, -1, 3}, {0.0, -1, 4}, {0.0, -1, 5},
     };
-}
-
-/// Sum over trees of the leaf values a plain pointer walk reaches (k = 2).
-std::vector<double> pointer_sums(const std::vector<ForestNode> &nodes, const std::vector<std::uint32_t> &begin,
-                                 const std::vector<double> &leaf_values, const std::vector<double> &X, std::size_t d) {
-    const std::size_t n = X.size() / d;
-    std::vector<double> out(n * 2, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t t = 0; t + 1 < begin.size(); ++t) {
-            std::size_t at = begin[t];
-            while (nodes[at].feature >= 0) {
-                const ForestNode &node = nodes[at];
-                at = begin[t] + static_cast<std::size_t>(node.left) +
-                     (X[i * d + static_cast<std::size_t>(node.feature)] <= node.threshold ? 0 : 1);
-            }
-            for (std::size_t c = 0; c < 2; ++c) {
-                out[i * 2 + c] += leaf_values[static_cast<std::size_t>(nodes[at].left) * 2 + c];
-            }
-        }
-    }
-    return out;
 }
 
 } // namespace
@@ -89,7 +69,7 @@ TEST_CASE("complete-tree walk: groups that end in shallow leaves stop early, wit
     for (std::size_t i = 0; i < 16; ++i) add_rows(1, static_cast<double>(i % 6) - 0.5, i % 3 == 0 ? 0.0 : 1.0);
     add_rows(5, 2.5, 1.0);
     const std::size_t n = X.size() / d;
-    const std::vector<double> expected = pointer_sums(nodes, begin, leaf_values, X, d);
+    const std::vector<double> expected = test::pointer_walk_sums(nodes, begin, leaf_values, 2, X, d);
     // Tree 0 sends the x0 = 5 rows to leaf 5 (x0 > 3); stopping at its +inf split would give leaf 4.
     CHECK(expected[16 * 2] == 5.0 + 11.0);
 

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "oddkit/core/matrix_view.hpp"
 #include "oddkit/core/random.hpp"
+#include "oddkit/learn/detail/tree_builder.hpp"
 
 namespace oddkit::test {
 
@@ -32,6 +34,30 @@ inline Matrix normal_rows(std::size_t n, std::size_t d, std::uint64_t seed) {
         v = rng.normal();
     }
     return X;
+}
+
+/// Sums over trees of the leaf values (k per leaf) that a plain pointer walk of ForestNode
+/// arrays reaches, for every row of the row-major X (d columns): the reference for the forest's
+/// prediction layouts.
+inline std::vector<double> pointer_walk_sums(const std::vector<ForestNode> &nodes, const std::vector<std::uint32_t> &begin,
+                                             const std::vector<double> &leaf_values, std::size_t k,
+                                             const std::vector<double> &X, std::size_t d) {
+    const std::size_t n = X.size() / d;
+    std::vector<double> out(n * k, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t t = 0; t + 1 < begin.size(); ++t) {
+            std::size_t at = begin[t];
+            while (nodes[at].feature >= 0) {
+                const ForestNode &node = nodes[at];
+                at = begin[t] + static_cast<std::size_t>(node.left) +
+                     (X[i * d + static_cast<std::size_t>(node.feature)] <= node.threshold ? 0 : 1);
+            }
+            for (std::size_t c = 0; c < k; ++c) {
+                out[i * k + c] += leaf_values[static_cast<std::size_t>(nodes[at].left) * k + c];
+            }
+        }
+    }
+    return out;
 }
 
 } // namespace oddkit::test

@@ -323,11 +323,11 @@ class ForestEnsemble {
         derive_walk_layouts();
     }
 
-    /// The prediction layouts derived from nodes_: complete trees for the shallow trees, 8-byte
-    /// nodes for the deep ones (when some tree is deep).
+    /// The prediction layouts derived from nodes_: complete trees for the shallow trees,
+    /// lockstep nodes for small deep ones, 8-byte nodes for the rest (when there are any).
     void derive_walk_layouts() {
         complete_ = detail::complete_trees(nodes_.data(), tree_begin_.data(), n_estimators());
-        floats_ = complete_.all_converted() ? detail::FloatNodes{}
+        floats_ = complete_.all_lane_walks() ? detail::FloatNodes{}
                                             : detail::float_nodes(nodes_.data(), tree_begin_.data(), n_estimators(), n_features_);
     }
 

@@ -12,7 +12,8 @@
 /// a tree side by side. Inputs are finite (predict checks X), so `x <= +inf` always holds.
 ///
 /// The rows walk from a copy regrouped for the lanes (interleave_lane_rows): 16 rows at a time,
-/// feature-major, holding only the features some complete tree splits on. A lane's value is then
+/// feature-major, holding only the features some complete or lockstep tree
+/// (lockstep_trees.hpp, built here too) splits on. A lane's value is then
 /// one load at (group base + slot's offset + lane), where reading X's rows took a pointer per
 /// lane, more registers than x86-64 has. Measured on 34_smtp (C++, one thread, best of 40):
 /// 14.1 ms -> 11.0 ms; 32_shuttle 11.1 ms -> 10.1 ms.
@@ -36,6 +37,7 @@
 #include <vector>
 
 #include "oddkit/core/matrix_view.hpp"
+#include "oddkit/learn/detail/lockstep_trees.hpp"
 #include "oddkit/learn/detail/tree_builder.hpp"
 
 namespace oddkit::detail {
@@ -53,7 +55,11 @@ struct CompleteTrees {
     /// Per tree, 2^D - 1 split slots: the slot's feature as an offset into a group of
     /// interleaved rows, rank of the feature in `features` x complete_tree_lanes.
     std::vector<std::uint32_t> lane_offset;
-    std::vector<std::uint32_t> features; ///< the features the complete trees split on, ascending
+    /// The features the lane walks split on (complete trees and `lockstep`), ascending.
+    std::vector<std::uint32_t> features;
+    /// Deeper trees that are small enough walk in lockstep over the same interleaved rows
+    /// (lockstep_trees.hpp); the others keep the pointer walk.
+    LockstepTrees lockstep;
     std::vector<std::int32_t> leaf;      ///< per tree, 2^D bottom slots: index into the leaf table
     std::vector<int> depth;              ///< D per tree; -1: not converted
     /// Per tree: walks may stop once all lanes are in padded slots (see add_complete_tree_walks_k).
@@ -65,6 +71,10 @@ struct CompleteTrees {
     /// depth -1 and no slots, and keeps the pointer walk.
     bool converted(std::size_t t) const noexcept { return t < depth.size() && depth[t] >= 0; }
     bool all_converted() const noexcept { return n_converted > 0 && n_converted == depth.size(); }
+    /// Some tree walks over the interleaved rows (complete or lockstep).
+    bool uses_lane_rows() const noexcept { return n_converted > 0 || lockstep.n_held > 0; }
+    /// Every tree walks over the interleaved rows.
+    bool all_lane_walks() const noexcept { return n_converted + lockstep.n_held == depth.size() && !depth.empty(); }
     std::size_t n_converted = 0;
 };
 
@@ -86,7 +96,7 @@ inline std::size_t walk_chunk_rows_for(const CompleteTrees &f, std::size_t deep_
         const std::size_t fit = complete_tree_chunk_bytes / row_bytes / lanes * lanes;
         return std::clamp(fit, lanes, complete_tree_chunk_rows);
     }
-    if (f.n_converted == 0) return deep_chunk_rows;
+    if (!f.uses_lane_rows()) return deep_chunk_rows;
     const std::size_t fit = mixed_chunk_bytes / row_bytes / lanes * lanes;
     return std::clamp(fit, std::min<std::size_t>(1024, deep_chunk_rows), deep_chunk_rows);
 }
@@ -95,8 +105,8 @@ inline std::size_t walk_chunk_rows_for(const CompleteTrees &f, std::size_t deep_
 /// and left + 1 within the tree, both after i; a leaf has feature -1 and its leaf index in
 /// left). Trees deeper than max_depth are left out (depth -1).
 inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t *tree_begin, std::size_t n_trees,
-                                    int max_depth = complete_tree_max_depth) {
-    constexpr std::uint32_t padded_slot = 0xffffffffU; // in lane_offset until the features are ranked
+                                    int max_depth = complete_tree_max_depth, bool lockstep = true) {
+    constexpr std::uint32_t padded_slot = lane_no_feature; // in lane_offset until the features are ranked
     CompleteTrees out;
     std::vector<int> node_depth;
     std::vector<std::int32_t> source; // the tree node each slot (split or bottom) stands for
@@ -153,11 +163,14 @@ inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t
     // Feature numbers become offsets into a group of interleaved rows. A padded slot reads the
     // first used feature, which is harmless: its threshold sends every finite x left. (Every
     // tree with slots has a real split at its root, so `features` is then not empty.)
+    out.lockstep = lockstep_trees(nodes, tree_begin, n_trees, [&](std::size_t t) { return lockstep && !out.converted(t); });
     std::vector<std::uint32_t> rank;
-    for (const std::uint32_t feature : out.lane_offset) {
-        if (feature == padded_slot) continue;
-        if (rank.size() <= feature) rank.resize(feature + std::size_t{1}, 0);
-        rank[feature] = 1;
+    for (const auto *offsets : {&out.lane_offset, &out.lockstep.offset}) {
+        for (const std::uint32_t feature : *offsets) {
+            if (feature == padded_slot) continue;
+            if (rank.size() <= feature) rank.resize(feature + std::size_t{1}, 0);
+            rank[feature] = 1;
+        }
     }
     for (std::uint32_t j = 0; j < rank.size(); ++j) {
         if (rank[j] == 0) continue;
@@ -165,7 +178,9 @@ inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t
         out.features.push_back(j);
     }
     constexpr auto lanes = static_cast<std::uint32_t>(complete_tree_lanes);
-    for (std::uint32_t &offset : out.lane_offset) offset = offset == padded_slot ? 0 : rank[offset] * lanes;
+    for (auto *offsets : {&out.lane_offset, &out.lockstep.offset}) {
+        for (std::uint32_t &offset : *offsets) offset = offset == padded_slot ? 0 : rank[offset] * lanes;
+    }
     return out;
 }
 
@@ -238,6 +253,21 @@ void add_complete_tree_walks_k(const CompleteTrees &f, std::size_t t, const doub
             double *a = acc + (r + l) * k;
             for (std::size_t c = 0; c < k; ++c) a[c] += v[c];
         }
+    }
+}
+
+/// add_lockstep_tree_walks_k over the interleaved rows, with the leaf's value count fixed at
+/// compile time for one and two values.
+inline void add_lockstep_tree_walks(const CompleteTrees &f, std::size_t t, const double *leaf_values, std::size_t k,
+                                    const double *lane_rows, std::size_t n_rows, double *acc) {
+    constexpr std::size_t lanes = complete_tree_lanes;
+    const std::size_t group_size = lanes * f.features.size();
+    if (k == 1) {
+        add_lockstep_tree_walks_k<lanes, 1>(f.lockstep, t, leaf_values, k, lane_rows, group_size, n_rows, acc);
+    } else if (k == 2) {
+        add_lockstep_tree_walks_k<lanes, 2>(f.lockstep, t, leaf_values, k, lane_rows, group_size, n_rows, acc);
+    } else {
+        add_lockstep_tree_walks_k<lanes, 0>(f.lockstep, t, leaf_values, k, lane_rows, group_size, n_rows, acc);
     }
 }
 

@@ -166,7 +166,8 @@ void add_tree_walks(const Tree &tree, const double *leaf_values, std::size_t k, 
 
 /// out[(i - begin) * k + c] = sum over trees t (in order) of tree t's leaf value c for row i of
 /// X, for i in [begin, end). out is overwritten. Trees that `complete` holds (the shallow ones)
-/// walk in that form (complete_trees.hpp), the others with add_tree_walks.
+/// walk in that form (complete_trees.hpp), small deep trees in lockstep (lockstep_trees.hpp),
+/// the others with add_tree_walks.
 ///
 /// Chunks: with a deep tree in the forest, up to `walk_chunk_rows` rows go through each tree
 /// together (65,536 rows of 20 features are 10 MB: a deep tree is fetched once for all of them).
@@ -183,7 +184,7 @@ void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const
     const std::size_t d = X.cols();
     std::fill(out, out + (end - begin) * k, 0.0);
     const std::size_t chunk = walk_chunk_rows_for(complete, walk_chunk_rows);
-    const bool float_walk = floats.converted() && !complete.all_converted();
+    const bool float_walk = floats.converted() && !complete.all_lane_walks();
     std::vector<std::int32_t> rows; // the chunk's rows as float keys, for the FloatNode walk
     std::vector<double> lane_rows;  // the chunk's rows interleaved for the complete walk
     for (std::size_t cb = begin; cb < end; cb += chunk) {
@@ -197,11 +198,13 @@ void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const
                 for (std::size_t j = 0; j < d; ++j) to[j] = float_key(x[j]);
             }
         }
-        if (complete.n_converted > 0) interleave_lane_rows(complete, X, cb, ce, lane_rows);
+        if (complete.uses_lane_rows()) interleave_lane_rows(complete, X, cb, ce, lane_rows);
         for (std::size_t t = 0; t < f.n_trees; ++t) {
             const ForestNode *tree = f.nodes + f.tree_begin[t];
             if (complete.converted(t)) {
                 add_complete_tree_walks(complete, t, f.leaf_values, k, lane_rows.data(), ce - cb, acc);
+            } else if (complete.lockstep.holds(t)) {
+                add_lockstep_tree_walks(complete, t, f.leaf_values, k, lane_rows.data(), ce - cb, acc);
             } else if (float_walk) {
                 const FloatNodeTree walk{floats.nodes.data() + f.tree_begin[t], tree, floats.leaf_begin[t], rows.data(),
                                          cb, X};

@@ -1,0 +1,129 @@
+// Deep trees small enough for L2 walk in lockstep (learn/detail/lockstep_trees.hpp): 16 rows
+// step together, leaves loop on themselves, and the group ends when every lane sat at a leaf.
+// Checked against a row-by-row pointer walk: fitted deep trees, a chain at the size limit and
+// one node past it, and a deep tree with a real split at +inf (which must keep the pointer walk).
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
+
+using namespace oddkit;
+
+namespace {
+
+/// sum_leaf_values over rows [0, rows) with the given layouts.
+std::vector<double> lockstep_sums(const detail::ForestLayout &layout, const detail::CompleteTrees &lanes,
+                                  const std::vector<double> &X, std::size_t d, std::size_t rows) {
+    std::vector<double> out(rows * layout.n_outputs, -1.0);
+    detail::sum_leaf_values<>(layout, lanes, MatrixView(X.data(), rows, d), 0, rows, out.data());
+    return out;
+}
+
+/// A chain of `splits` splits on feature 1 (x1 <= j goes to leaf j, else on down), depth
+/// `splits`, 2 * splits + 1 nodes; leaf indices from `first_leaf`.
+std::vector<ForestNode> chain(std::size_t splits, std::int32_t first_leaf, double last_threshold) {
+    std::vector<ForestNode> tree;
+    for (std::size_t j = 0; j < splits; ++j) {
+        const auto at = static_cast<std::int32_t>(tree.size());
+        const double threshold = j + 1 == splits ? last_threshold : static_cast<double>(j);
+        tree.push_back({threshold, 1, at + 1});
+        tree.push_back({0.0, -1, first_leaf + static_cast<std::int32_t>(j)});
+    }
+    tree.push_back({0.0, -1, first_leaf + static_cast<std::int32_t>(splits)});
+    return tree;
+}
+
+} // namespace
+
+TEST_CASE("lockstep walk: fitted deep trees give the row-by-row walk's sums, bit for bit") {
+    Random rng(31);
+    const std::size_t n = 1500, d = 6;
+    std::vector<double> X(n * d);
+    Vector y = xt::empty<double>({n});
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < d; ++j) X[i * d + j] = std::round(rng.normal() * 8.0) / 8.0; // ties on thresholds
+        y[i] = static_cast<double>(rng.uniform() < 0.3 + 0.4 * (X[i * d] > 0)) + static_cast<double>(rng.uniform() < 0.2);
+    }
+    RandomForestClassifier forest({.n_estimators = 5, .random_state = 6});
+    forest.fit(MatrixView(X.data(), n, d), y);
+    const Json doc = forest.to_document();
+    const Json &s = doc.at("state");
+    const auto begin = s.at("tree_begin").get<std::vector<std::uint32_t>>();
+    const auto threshold = s.at("node_threshold").get<std::vector<double>>();
+    const auto feature = s.at("node_feature").get<std::vector<std::int32_t>>();
+    const auto left = s.at("node_left").get<std::vector<std::int32_t>>();
+    const auto leaf_values = s.at("leaf_values").get<std::vector<double>>();
+    std::vector<ForestNode> nodes(threshold.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = {threshold[i], feature[i], left[i]};
+    const std::size_t T = begin.size() - 1, k = 3;
+
+    const auto lanes = detail::complete_trees(nodes.data(), begin.data(), T);
+    REQUIRE(lanes.n_converted == 0); // noisy labels: every tree is deeper than 12
+    CHECK(lanes.lockstep.n_held == T);
+    CHECK(lanes.all_lane_walks());
+    const auto pointers = detail::complete_trees(nodes.data(), begin.data(), T, detail::complete_tree_max_depth, false);
+    CHECK(pointers.lockstep.n_held == 0);
+    CHECK_FALSE(pointers.uses_lane_rows());
+
+    const detail::ForestLayout layout{nodes.data(), begin.data(), T, leaf_values.data(), k};
+    const auto reference = test::pointer_walk_sums(nodes, begin, leaf_values, k, X, d);
+    for (std::size_t rows : {std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17}, n}) {
+        CAPTURE(rows);
+        const auto got = lockstep_sums(layout, lanes, X, d, rows);
+        const auto by_pointer = lockstep_sums(layout, pointers, X, d, rows);
+        for (std::size_t i = 0; i < rows * k; ++i) {
+            REQUIRE(got[i] == reference[i]);
+            REQUIRE(by_pointer[i] == reference[i]);
+        }
+    }
+    // Through the estimator: predict_proba is the mean of the same sums.
+    const Matrix p = forest.predict_proba(MatrixView(X.data(), n, d));
+    for (std::size_t i = 0; i < n * k; ++i) REQUIRE(p.data()[i] == reference[i] * (1.0 / static_cast<double>(T)));
+}
+
+TEST_CASE("lockstep walk: trees past the size limit or with a split at +inf keep the pointer walk") {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    // Tree 0: a chain of 8,191 splits (16,383 nodes: the limit is 16,384). Tree 1: 8,192 splits
+    // (16,385 nodes). Tree 2: a chain of 20 splits whose last threshold is +inf. Tree 3: a
+    // 14-split chain, held, beside them.
+    const std::size_t d = 2;
+    std::vector<ForestNode> nodes;
+    std::vector<std::uint32_t> begin{0};
+    std::int32_t leaves = 0;
+    for (const auto &[splits, last] : {std::pair<std::size_t, double>{8191, 8190.0}, {8192, 8191.0}, {20, inf}, {14, 13.0}}) {
+        const auto tree = chain(splits, leaves, last);
+        nodes.insert(nodes.end(), tree.begin(), tree.end());
+        begin.push_back(static_cast<std::uint32_t>(nodes.size()));
+        leaves += static_cast<std::int32_t>(splits) + 1;
+    }
+    std::vector<double> leaf_values;
+    for (std::int32_t leaf = 0; leaf < leaves; ++leaf) leaf_values.push_back(0.5 * leaf);
+    const auto lanes = detail::complete_trees(nodes.data(), begin.data(), 4);
+    REQUIRE(begin[1] - begin[0] == detail::lockstep_tree_max_nodes - 1);
+    CHECK(lanes.lockstep.holds(0));
+    CHECK_FALSE(lanes.lockstep.holds(1));
+    CHECK_FALSE(lanes.lockstep.holds(2));
+    CHECK(lanes.lockstep.holds(3));
+    CHECK_FALSE(lanes.all_lane_walks());
+
+    // Rows that stop at the top, in the middle, at the bottom and past every split, mixed
+    // within groups of 16, and a part-filled last group.
+    std::vector<double> X;
+    for (std::size_t i = 0; i < 53; ++i) {
+        X.push_back(0.0);
+        X.push_back(i % 4 == 0 ? -1.0 : i % 4 == 1 ? static_cast<double>(i * 150) : i % 4 == 2 ? 12.5 : 1e9);
+    }
+    const std::size_t n = X.size() / d;
+    const detail::ForestLayout layout{nodes.data(), begin.data(), 4, leaf_values.data(), 1};
+    const auto reference = test::pointer_walk_sums(nodes, begin, leaf_values, 1, X, d);
+    const auto got = lockstep_sums(layout, lanes, X, d, n);
+    for (std::size_t i = 0; i < n; ++i) {
+        CAPTURE(i);
+        REQUIRE(got[i] == reference[i]);
+    }
+}
