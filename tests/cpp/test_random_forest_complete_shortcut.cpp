@@ -74,8 +74,7 @@ TEST_CASE("complete-tree walk: groups that end in shallow leaves stop early, wit
     CHECK(expected[16 * 2] == 5.0 + 11.0);
 
     const detail::ForestLayout layout{nodes.data(), begin.data(), 2, leaf_values.data(), 2};
-    std::vector<double> got(n * 2, -1.0);
-    detail::sum_leaf_values<>(layout, complete, MatrixView(X.data(), n, d), 0, n, got.data());
+    const std::vector<double> got = test::layout_sums(layout, complete, X, d, n);
     for (std::size_t i = 0; i < n * 2; ++i) {
         CAPTURE(i);
         CHECK(got[i] == expected[i]);
@@ -148,8 +147,7 @@ TEST_CASE("complete-tree walk: wide rows interleave only the split features, in 
         }
     }
     const detail::ForestLayout layout{nodes.data(), begin.data(), 2, leaf_values.data(), 2};
-    std::vector<double> got(n * 2, -1.0);
-    detail::sum_leaf_values<>(layout, complete, MatrixView(X.data(), n, d), 0, n, got.data());
+    const std::vector<double> got = test::layout_sums(layout, complete, X, d, n);
     for (std::size_t i = 0; i < n * 2; ++i) {
         CAPTURE(i);
         REQUIRE(got[i] == expected[i]);

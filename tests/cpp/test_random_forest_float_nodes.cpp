@@ -11,29 +11,8 @@ using namespace oddkit;
 
 namespace {
 
-/// The forest of a model document as the walks read it.
-struct DocumentForest {
-    std::vector<ForestNode> nodes;
-    std::vector<std::uint32_t> begin;
-    std::vector<double> leaf;
-    std::size_t k = 0;
-
-    explicit DocumentForest(const Json &doc) {
-        const Json &s = doc.at("state");
-        const auto threshold = s.at("node_threshold").get<std::vector<double>>();
-        const auto feature = s.at("node_feature").get<std::vector<std::int32_t>>();
-        const auto left = s.at("node_left").get<std::vector<std::int32_t>>();
-        begin = s.at("tree_begin").get<std::vector<std::uint32_t>>();
-        leaf = s.at("leaf_values").get<std::vector<double>>();
-        k = s.at("n_outputs").get<std::size_t>();
-        nodes.resize(threshold.size());
-        for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = {threshold[i], feature[i], left[i]};
-    }
-    detail::ForestLayout layout() const { return {nodes.data(), begin.data(), begin.size() - 1, leaf.data(), k}; }
-};
-
 /// Sums of leaf values by a walk of one row through one tree at a time, in doubles.
-std::vector<double> textbook_sums(const DocumentForest &f, const Matrix &X) {
+std::vector<double> textbook_sums(const test::DocumentForest &f, const Matrix &X) {
     std::vector<double> out(X.shape(0) * f.k, 0.0);
     for (std::size_t i = 0; i < X.shape(0); ++i) {
         for (std::size_t t = 0; t + 1 < f.begin.size(); ++t) {
@@ -94,7 +73,7 @@ TEST_CASE("RandomForest deep trees walk 8-byte nodes bit for bit as the double w
         target[i] = rng.normal();
     }
     const auto check = [&](const auto &model) {
-        const DocumentForest f(model.to_document());
+        const test::DocumentForest f(model.to_document());
         const detail::FloatNodes floats =
             detail::float_nodes(f.nodes.data(), f.begin.data(), f.begin.size() - 1, d);
         REQUIRE(floats.converted());
@@ -157,7 +136,7 @@ TEST_CASE("float_nodes leaves out forests it cannot pack, and their predictions 
     for (auto &v : y) v = static_cast<double>(rng.uniform() < 0.5);
     RandomForestClassifier wide({.n_estimators = 3, .random_state = 1});
     wide.fit(X, y);
-    const DocumentForest f(wide.to_document());
+    const test::DocumentForest f(wide.to_document());
     CHECK_FALSE(detail::float_nodes(f.nodes.data(), f.begin.data(), f.begin.size() - 1, d).converted());
     CHECK(detail::float_nodes(f.nodes.data(), f.begin.data(), f.begin.size() - 1, 254).converted());
     const std::vector<double> expected = textbook_sums(f, X);

@@ -16,14 +16,6 @@ using namespace oddkit;
 
 namespace {
 
-/// sum_leaf_values over rows [0, rows) with the given layouts.
-std::vector<double> lockstep_sums(const detail::ForestLayout &layout, const detail::CompleteTrees &lanes,
-                                  const std::vector<double> &X, std::size_t d, std::size_t rows) {
-    std::vector<double> out(rows * layout.n_outputs, -1.0);
-    detail::sum_leaf_values<>(layout, lanes, MatrixView(X.data(), rows, d), 0, rows, out.data());
-    return out;
-}
-
 /// A chain of `splits` splits on feature 1 (x1 <= j goes to leaf j, else on down), depth
 /// `splits`, 2 * splits + 1 nodes; leaf indices from `first_leaf`.
 std::vector<ForestNode> chain(std::size_t splits, std::int32_t first_leaf, double last_threshold) {
@@ -51,31 +43,23 @@ TEST_CASE("lockstep walk: fitted deep trees give the row-by-row walk's sums, bit
     }
     RandomForestClassifier forest({.n_estimators = 5, .random_state = 6});
     forest.fit(MatrixView(X.data(), n, d), y);
-    const Json doc = forest.to_document();
-    const Json &s = doc.at("state");
-    const auto begin = s.at("tree_begin").get<std::vector<std::uint32_t>>();
-    const auto threshold = s.at("node_threshold").get<std::vector<double>>();
-    const auto feature = s.at("node_feature").get<std::vector<std::int32_t>>();
-    const auto left = s.at("node_left").get<std::vector<std::int32_t>>();
-    const auto leaf_values = s.at("leaf_values").get<std::vector<double>>();
-    std::vector<ForestNode> nodes(threshold.size());
-    for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = {threshold[i], feature[i], left[i]};
-    const std::size_t T = begin.size() - 1, k = 3;
+    const test::DocumentForest f(forest.to_document());
+    const std::size_t T = f.n_trees(), k = 3;
+    REQUIRE(f.k == k);
 
-    const auto lanes = detail::complete_trees(nodes.data(), begin.data(), T);
+    const auto lanes = detail::complete_trees(f.nodes.data(), f.begin.data(), T);
     REQUIRE(lanes.n_converted == 0); // noisy labels: every tree is deeper than 12
     CHECK(lanes.lockstep.n_held == T);
     CHECK(lanes.all_lane_walks());
-    const auto pointers = detail::complete_trees(nodes.data(), begin.data(), T, detail::complete_tree_max_depth, false);
+    const auto pointers = detail::complete_trees(f.nodes.data(), f.begin.data(), T, detail::complete_tree_max_depth, false);
     CHECK(pointers.lockstep.n_held == 0);
     CHECK_FALSE(pointers.uses_lane_rows());
 
-    const detail::ForestLayout layout{nodes.data(), begin.data(), T, leaf_values.data(), k};
-    const auto reference = test::pointer_walk_sums(nodes, begin, leaf_values, k, X, d);
+    const auto reference = test::pointer_walk_sums(f.nodes, f.begin, f.leaf, k, X, d);
     for (std::size_t rows : {std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17}, n}) {
         CAPTURE(rows);
-        const auto got = lockstep_sums(layout, lanes, X, d, rows);
-        const auto by_pointer = lockstep_sums(layout, pointers, X, d, rows);
+        const auto got = test::layout_sums(f.layout(), lanes, X, d, rows);
+        const auto by_pointer = test::layout_sums(f.layout(), pointers, X, d, rows);
         for (std::size_t i = 0; i < rows * k; ++i) {
             REQUIRE(got[i] == reference[i]);
             REQUIRE(by_pointer[i] == reference[i]);
@@ -121,7 +105,7 @@ TEST_CASE("lockstep walk: trees past the size limit or with a split at +inf keep
     const std::size_t n = X.size() / d;
     const detail::ForestLayout layout{nodes.data(), begin.data(), 4, leaf_values.data(), 1};
     const auto reference = test::pointer_walk_sums(nodes, begin, leaf_values, 1, X, d);
-    const auto got = lockstep_sums(layout, lanes, X, d, n);
+    const auto got = test::layout_sums(layout, lanes, X, d, n);
     for (std::size_t i = 0; i < n; ++i) {
         CAPTURE(i);
         REQUIRE(got[i] == reference[i]);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "oddkit/oddkit.hpp"
+#include "test_support.hpp"
 
 using namespace oddkit;
 
@@ -112,12 +113,9 @@ TEST_CASE("RandomForest shallow trees walk as complete trees, bit for bit the ro
     const auto check = [&](const auto &model, int max_depth) {
         const Json doc = model.to_document();
         const Json &s = doc.at("state");
-        const auto begin = s.at("tree_begin").get<std::vector<std::uint32_t>>();
-        const auto threshold = s.at("node_threshold").get<std::vector<double>>();
-        const auto feature = s.at("node_feature").get<std::vector<std::int32_t>>();
-        const auto left = s.at("node_left").get<std::vector<std::int32_t>>();
-        std::vector<ForestNode> nodes(threshold.size());
-        for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = {threshold[i], feature[i], left[i]};
+        const test::DocumentForest f(doc);
+        const std::vector<ForestNode> &nodes = f.nodes;
+        const std::vector<std::uint32_t> &begin = f.begin;
         const auto complete = detail::complete_trees(nodes.data(), begin.data(), begin.size() - 1);
         // Each tree's depth, by a walk of every path (children of node i at left, left + 1); a
         // tree is held in complete form exactly when it is at most 12 deep.

@@ -10,6 +10,8 @@
 
 #include "oddkit/core/matrix_view.hpp"
 #include "oddkit/core/random.hpp"
+#include "oddkit/core/document.hpp"
+#include "oddkit/learn/detail/forest_walk.hpp"
 #include "oddkit/learn/detail/tree_builder.hpp"
 
 namespace oddkit::test {
@@ -34,6 +36,37 @@ inline Matrix normal_rows(std::size_t n, std::size_t d, std::uint64_t seed) {
         v = rng.normal();
     }
     return X;
+}
+
+/// A forest's node arrays as its model document stores them.
+struct DocumentForest {
+    std::vector<ForestNode> nodes;
+    std::vector<std::uint32_t> begin;
+    std::vector<double> leaf;
+    std::size_t k = 0;
+
+    explicit DocumentForest(const Json &doc) {
+        const Json &s = doc.at("state");
+        const auto threshold = s.at("node_threshold").get<std::vector<double>>();
+        const auto feature = s.at("node_feature").get<std::vector<std::int32_t>>();
+        const auto left = s.at("node_left").get<std::vector<std::int32_t>>();
+        begin = s.at("tree_begin").get<std::vector<std::uint32_t>>();
+        leaf = s.at("leaf_values").get<std::vector<double>>();
+        k = s.at("n_outputs").get<std::size_t>();
+        nodes.resize(threshold.size());
+        for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = {threshold[i], feature[i], left[i]};
+    }
+    std::size_t n_trees() const { return begin.size() - 1; }
+    detail::ForestLayout layout() const { return {nodes.data(), begin.data(), n_trees(), leaf.data(), k}; }
+};
+
+/// detail::sum_leaf_values over rows [0, rows) of the row-major X (d columns) with the given
+/// lane layouts (complete and lockstep trees; the others walk by pointers).
+inline std::vector<double> layout_sums(const detail::ForestLayout &layout, const detail::CompleteTrees &lanes,
+                                       const std::vector<double> &X, std::size_t d, std::size_t rows) {
+    std::vector<double> out(rows * layout.n_outputs, -1.0);
+    detail::sum_leaf_values<>(layout, lanes, MatrixView(X.data(), rows, d), 0, rows, out.data());
+    return out;
 }
 
 /// Sums over trees of the leaf values (k per leaf) that a plain pointer walk of ForestNode

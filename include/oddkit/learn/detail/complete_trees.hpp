@@ -161,12 +161,13 @@ inline CompleteTrees complete_trees(const ForestNode *nodes, const std::uint32_t
         out.slot_begin.push_back(out.threshold.size());
         out.leaf_begin.push_back(out.leaf.size());
     }
-    // Feature numbers become offsets into a group of interleaved rows. A padded slot reads the
-    // first used feature, which is harmless: its threshold sends every finite x left. (Every
-    // tree with slots has a real split at its root, so `features` is then not empty.)
     out.lockstep = lockstep_trees(nodes, tree_begin, n_trees, [&](std::size_t t) { return lockstep && !out.converted(t); });
-    // Sorted, not a table indexed by feature: a document's feature numbers are bounded only by
-    // its n_features_in, and this takes memory in proportion to the nodes.
+    // Feature numbers become offsets into a group of interleaved rows. A padded slot (or a
+    // lockstep leaf) reads the first used feature, which is harmless: its threshold sends every
+    // finite x left. (Every tree with slots or held in lockstep has a real split at its root, so
+    // `features` is then not empty.) Ranked by sorting, not through a table indexed by feature:
+    // a document's feature numbers are bounded only by its n_features_in, and this takes memory
+    // in proportion to the nodes.
     for (const auto *offsets : {&out.lane_offset, &out.lockstep.offset}) {
         for (const std::uint32_t feature : *offsets) {
             if (feature != padded_slot) out.features.push_back(feature);

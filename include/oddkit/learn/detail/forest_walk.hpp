@@ -176,7 +176,7 @@ void add_tree_walks(const Tree &tree, const double *leaf_values, std::size_t k, 
 /// replaced (blocks of 64 rows, each tree walked by eight rows in lockstep) was 2.1x slower on
 /// the same forest. When every tree is shallow, chunks of `complete_tree_chunk_rows` keep the
 /// rows in L1/L2 while all trees pass over them. Either way the chunk is bounded so that the
-/// rows' interleaved copy for the complete walk stays small (walk_chunk_rows_for).
+/// rows' interleaved copy for the complete and lockstep walks stays small (walk_chunk_rows_for).
 template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
 void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const FloatNodes &floats,
                      const MatrixView &X, std::size_t begin, std::size_t end, double *out) {
@@ -186,7 +186,7 @@ void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const
     const std::size_t chunk = walk_chunk_rows_for(complete, walk_chunk_rows);
     const bool float_walk = floats.converted() && !complete.all_lane_walks();
     std::vector<std::int32_t> rows; // the chunk's rows as float keys, for the FloatNode walk
-    std::vector<double> lane_rows;  // the chunk's rows interleaved for the complete walk
+    std::vector<double> lane_rows;  // the chunk's rows interleaved for the complete and lockstep walks
     for (std::size_t cb = begin; cb < end; cb += chunk) {
         const std::size_t ce = std::min(end, cb + chunk);
         double *acc = out + (cb - begin) * k;
