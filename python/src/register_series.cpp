@@ -149,7 +149,7 @@ void register_series(py::module_ &m) {
             std::vector<Column> results(specs.size());
             {
                 py::gil_scoped_release release; // one pass over the index, then each column's rows
-                bins = make_bins(t, params);
+                bins = make_bins(t, params, n_jobs);
                 // float64 sums and means of all columns in one pass over the rows
                 std::vector<const double *> sources;
                 std::vector<AggKind> kinds;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
@@ -67,14 +68,92 @@ struct Bins {
 /// The most bins a resample may produce (a guard against a tiny rule over a long span).
 inline constexpr std::int64_t max_resample_bins = std::int64_t{1} << 31;
 
+namespace detail {
+
+/// Where the rows of bins [b_begin, b_end) lie, for make_bins: walks rows from row_begin (the
+/// first row of bin b_begin), writing offsets[b] for b in [b_begin, b_end) and checking on the
+/// way that the rows walked are sorted. Returns the first row past bin b_end - 1 and sets
+/// `sorted`. `edge(k)` is bin k's lower edge (edges are `width` apart); `in_bin(v, e)` says
+/// whether v lies below edge e.
+template <class Edge, class InBin>
+std::size_t walk_bin_rows(const std::int64_t *t, std::size_t n, std::size_t row_begin, std::size_t b_begin,
+                          std::size_t b_end, std::size_t nbins, std::size_t *offsets, Edge edge,
+                          std::int64_t width, InBin in_bin, bool &sorted) {
+    bool ok = true;
+    std::int64_t prev = t[row_begin > 0 ? row_begin - 1 : 0];
+    std::size_t i = row_begin;
+    std::size_t b = b_begin;
+    offsets[b] = row_begin;
+    // Bins that end at a comparison: all but the last bin of the index, whose rows run to n
+    // (its upper edge may not even be representable).
+    const std::size_t stop_bin = std::min(b_end, nbins - 1);
+    if (b < stop_bin) {
+        std::int64_t upper = edge(b + 1);
+        // Four rows at a time: when the fourth is still in bin b (and the four are in order,
+        // which `ok` records), so are the other three; a bin holds many rows, so this is the
+        // usual case and the row-by-row search below runs about once per bin.
+        for (; i + 4 <= n; i += 4) {
+            const std::int64_t v0 = t[i], v1 = t[i + 1], v2 = t[i + 2], v3 = t[i + 3];
+            ok &= (prev <= v0) & (v0 <= v1) & (v1 <= v2) & (v2 <= v3);
+            prev = v3;
+            if (in_bin(v3, upper)) [[likely]] continue;
+            for (std::size_t j = i; j < i + 4; ++j) {
+                while (!in_bin(t[j], upper)) {
+                    if (++b == stop_bin) {
+                        i = j;
+                        goto reached;
+                    }
+                    offsets[b] = j;
+                    upper += width;
+                }
+            }
+        }
+        for (; i < n; ++i) {
+            const std::int64_t v = t[i];
+            ok &= prev <= v;
+            prev = v;
+            while (!in_bin(v, upper)) {
+                if (++b == stop_bin) goto reached;
+                offsets[b] = i;
+                upper += width;
+            }
+        }
+        // the rows ran out before bin stop_bin: only unsorted rows do that
+        for (std::size_t k = b + 1; k < b_end; ++k) offsets[k] = n;
+        sorted = false;
+        return n;
+    reached:
+        if (b == b_end) {
+            sorted = ok;
+            return i; // the next range's first row
+        }
+        offsets[b] = i; // the index's last bin starts here
+        prev = t[i > 0 ? i - 1 : 0]; // a block may have read past row i
+    }
+    for (; i < n; ++i) { // the last bin: the rest of the rows
+        ok &= prev <= t[i];
+        prev = t[i];
+    }
+    sorted = ok;
+    return n;
+}
+
+} // namespace detail
+
 /// Bins for sorted `times`. InvalidArgument naming `index` if unsorted, `rule` if unknown.
-inline Bins make_bins(std::span<const std::int64_t> times, const ResampleParams &p) {
+/// One pass over the index finds every bin's rows and checks the order on the way, split over
+/// n_jobs threads by bins (each thread writes only its own bins' offsets, so unsorted input
+/// cannot make threads write the same place; it is then refused by check_sorted_times).
+inline Bins make_bins(std::span<const std::int64_t> times, const ResampleParams &p, int n_jobs = 1) {
     const Rule rule = parse_rule(p.rule, "rule");
-    check_sorted_times(times, "index");
+    const std::size_t threads_asked = resolve_n_jobs(n_jobs);
     Bins bins;
     if (times.empty()) {
         return bins;
     }
+    // NaT is the smallest int64: in a sorted index it could only come first, and it must not
+    // reach the bin arithmetic below.
+    if (times.front() == not_a_time || times.front() > times.back()) check_sorted_times(times, "index");
     const bool weekly = rule.weekly;
     const Side closed = p.closed.value_or(weekly ? Side::right : Side::left);
     const Side label = p.label.value_or(weekly ? Side::right : Side::left);
@@ -116,8 +195,11 @@ inline Bins make_bins(std::span<const std::int64_t> times, const ResampleParams 
     };
     const std::int64_t k0 = bin_of(times.front());
     const std::int64_t k1 = bin_of(times.back());
-    require(k1 - k0 + 1 <= max_resample_bins, "rule", "'", p.rule, "' gives ", k1 - k0 + 1,
-            " bins over this index (more than ", max_resample_bins, ")");
+    if (k1 - k0 + 1 > max_resample_bins) {
+        check_sorted_times(times, "index"); // an unsorted index is named as such first
+        throw InvalidArgument(detail::concat("rule: '", p.rule, "' gives ", k1 - k0 + 1,
+                                             " bins over this index (more than ", max_resample_bins, ")"));
+    }
     const auto nbins = static_cast<std::size_t>(k1 - k0 + 1);
 
     bins.labels = IndexVector::from_shape({nbins});
@@ -126,29 +208,52 @@ inline Bins make_bins(std::span<const std::int64_t> times, const ResampleParams 
         bins.labels.data()[b] = first_label + static_cast<std::int64_t>(b) * w;
     }
     bins.offsets.assign(nbins + 1, times.size());
-    bins.offsets[0] = 0;
-    // Each bin's end is found by galloping from the previous end, then a binary search: a few
-    // comparisons per bin whatever its row count, instead of one per row.
+
     const std::int64_t *t = times.data();
     const std::size_t n = times.size();
-    auto in_bin = [&](std::int64_t v, std::int64_t upper) { return closed_left ? v < upper : v <= upper; };
-    std::size_t pos = 0;
-    std::int64_t upper = origin + (k0 + 1) * w; // exclusive (left) or inclusive (right) end of bin b
-    for (std::size_t b = 0; b + 1 < nbins; ++b, upper += w) {
-        std::size_t lo = pos, step = 1;
-        while (lo + step < n && in_bin(t[lo + step], upper)) {
-            lo += step;
-            step *= 2;
+    auto edge = [&](std::size_t b) { return origin + (k0 + static_cast<std::int64_t>(b)) * w; };
+    auto walk = [&](auto in_bin) {
+        // Each thread takes the bins from the one holding its share's first row; a bin's first
+        // row is found by bisection, so a thread's walk starts at a bin boundary.
+        constexpr std::size_t min_rows_per_thread = std::size_t{1} << 16;
+        const std::size_t threads = std::max<std::size_t>(1, std::min(threads_asked, n / min_rows_per_thread));
+        std::vector<std::size_t> first_bin(threads + 1, nbins), first_row(threads + 1, n);
+        first_bin[0] = 0;
+        first_row[0] = 0;
+        for (std::size_t k = 1; k < threads; ++k) {
+            const std::int64_t v = std::clamp(t[n * k / threads], times.front(), times.back());
+            const auto b = static_cast<std::size_t>(bin_of(v) - k0);
+            first_bin[k] = std::clamp(b, first_bin[k - 1], nbins - 1);
+            const std::int64_t lower = edge(first_bin[k]);
+            first_row[k] = static_cast<std::size_t>(
+                std::partition_point(t, t + n, [&](std::int64_t x) { return in_bin(x, lower); }) - t);
         }
-        // first row not in bin b lies in [lo, min(lo + step, n)]
-        std::size_t hi = std::min(lo + step, n);
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (in_bin(t[mid], upper)) lo = mid + 1;
-            else hi = mid;
+        std::vector<std::size_t> row_end(threads);
+        std::vector<char> sorted(threads);
+        parallel_for_chunks(threads, threads, [&](std::size_t k0_, std::size_t k1_) {
+            for (std::size_t k = k0_; k < k1_; ++k) {
+                if (first_bin[k] == first_bin[k + 1]) { // no bins: its rows must be none either
+                    row_end[k] = first_row[k];
+                    sorted[k] = true;
+                    continue;
+                }
+                bool ok = false;
+                row_end[k] = detail::walk_bin_rows(t, n, first_row[k], first_bin[k], first_bin[k + 1], nbins,
+                                                   bins.offsets.data(), edge, w, in_bin, ok);
+                sorted[k] = ok;
+            }
+        });
+        bool tiled = true;
+        for (std::size_t k = 0; k < threads; ++k) tiled &= sorted[k] && row_end[k] == first_row[k + 1];
+        if (!tiled) {
+            check_sorted_times(times, "index");
+            throw std::logic_error("make_bins: the bin walk did not cover a sorted index"); // unreachable
         }
-        pos = lo;
-        bins.offsets[b + 1] = pos;
+    };
+    if (closed_left) {
+        walk([](std::int64_t v, std::int64_t upper) { return v < upper; });
+    } else {
+        walk([](std::int64_t v, std::int64_t upper) { return v <= upper; });
     }
     return bins;
 }
@@ -346,52 +451,58 @@ inline void aggregate_into(const double *values, const Bins &bins, const Aggrega
 namespace detail {
 
 /// Sums (or means) of up to four columns over rows [begin, end), in one pass over the rows:
-/// two interleaved Kahan chains per column, so each row feeds eight independent chains (more
-/// latency hidden than four chains on one column) and the bins are walked once for all
-/// columns. Non-finite results are recomputed as pandas would (kahan_sum_resetting).
+/// two interleaved Kahan chains per column (lane k takes the rows begin + k, begin + k + 2, ...),
+/// so each row feeds eight independent chains and the bins are walked once for all columns.
+/// A column's two chains step together as one two-double vector (the same IEEE operations
+/// lane by lane as two scalar chains, so the same bits). Non-finite results are recomputed as
+/// pandas would (kahan_sum_resetting).
 template <std::size_t nc>
 void sum_bin_of_columns(const double *const *x, std::size_t begin, std::size_t end, const AggKind *kinds,
                         double *const *out, std::size_t b) {
-    constexpr std::size_t lanes = 2;
-    double sum[nc][lanes] = {}, comp[nc][lanes] = {};
-    std::size_t count[nc][lanes] = {};
+    typedef double pair __attribute__((vector_size(16)));
+    typedef std::int64_t mask_pair __attribute__((vector_size(16)));
+    pair sum[nc] = {}, comp[nc] = {};
+    mask_pair nan_count[nc] = {}; // per lane
     std::size_t i = begin;
-    for (; i + lanes <= end; i += lanes) {
+    for (; i + 2 <= end; i += 2) {
         for (std::size_t c = 0; c < nc; ++c) {
-            for (std::size_t k = 0; k < lanes; ++k) {
-                const double v = x[c][i + k];
-                const bool valid = v == v;
-                const double y = (valid ? v : 0.0) - comp[c][k];
-                const double t = sum[c][k] + y;
-                comp[c][k] = (t - sum[c][k]) - y;
-                sum[c][k] = t;
-                count[c][k] += valid;
-            }
+            pair v;
+            std::memcpy(&v, x[c] + i, sizeof v);
+            const mask_pair valid = v == v;
+            nan_count[c] -= ~valid; // ~valid is -1 where v is NaN
+            const pair y = reinterpret_cast<pair>(reinterpret_cast<mask_pair>(v) & valid) - comp[c];
+            const pair t = sum[c] + y;
+            comp[c] = (t - sum[c]) - y;
+            sum[c] = t;
         }
     }
-    for (; i < end; ++i) {
+    double tail_sum[nc], tail_comp[nc];
+    std::size_t tail_count[nc] = {};
+    for (std::size_t c = 0; c < nc; ++c) {
+        tail_sum[c] = sum[c][0];
+        tail_comp[c] = comp[c][0];
+    }
+    if (i < end) { // an odd row count: the last row joins lane 0
         for (std::size_t c = 0; c < nc; ++c) {
             const double v = x[c][i];
             if (v == v) {
-                const double y = v - comp[c][0];
-                const double t = sum[c][0] + y;
-                comp[c][0] = (t - sum[c][0]) - y;
-                sum[c][0] = t;
-                ++count[c][0];
+                const double y = v - tail_comp[c];
+                const double t = tail_sum[c] + y;
+                tail_comp[c] = (t - tail_sum[c]) - y;
+                tail_sum[c] = t;
+                tail_count[c] = 1;
             }
         }
     }
+    const std::size_t pairs = (end - begin) / 2;
     for (std::size_t c = 0; c < nc; ++c) {
         double total = 0.0, carry = 0.0;
-        std::size_t n = 0;
-        for (std::size_t k = 0; k < lanes; ++k) {
-            n += count[c][k];
-            for (double part : {sum[c][k], -comp[c][k]}) {
-                const double y = part - carry;
-                const double t = total + y;
-                carry = (t - total) - y;
-                total = t;
-            }
+        const std::size_t n = 2 * pairs + tail_count[c] - static_cast<std::size_t>(nan_count[c][0] + nan_count[c][1]);
+        for (double part : {tail_sum[c], -tail_comp[c], sum[c][1], -comp[c][1]}) {
+            const double y = part - carry;
+            const double t = total + y;
+            carry = (t - total) - y;
+            total = t;
         }
         if (!std::isfinite(total)) total = kahan_sum_resetting(x[c], begin, end);
         out[c][b] = kinds[c] == AggKind::sum ? total : n == 0 ? nan_value() : total / static_cast<double>(n);
@@ -478,7 +589,7 @@ inline Frame resample(const Frame &frame, const ResampleParams &params, const st
     for (const auto &s : specs) {
         (void)frame.position(s.column); // names an unknown column
     }
-    Bins bins = make_bins(frame.index().span(), params);
+    Bins bins = make_bins(frame.index().span(), params, n_jobs);
     // float64 sums and means of all columns in one pass over the rows; the rest one by one
     std::vector<std::optional<Column>> results(specs.size());
     std::vector<const double *> sources;
@@ -515,7 +626,7 @@ inline Frame resample(const Frame &frame, const ResampleParams &params, const Ag
     std::vector<AggregationSpec> specs;
     for (const auto &n : frame.names()) specs.push_back({n, aggregation, n});
     if (specs.empty()) {
-        Bins bins = make_bins(frame.index().span(), params);
+        Bins bins = make_bins(frame.index().span(), params, n_jobs);
         return Frame(TimeIndex(std::move(bins.labels)));
     }
     return resample(frame, params, specs, n_jobs);
