@@ -59,8 +59,10 @@ std::int64_t reference_row(const std::vector<std::int64_t> &right, std::int64_t 
 TEST_CASE("asof_gather: fused walk equals a binary-search reference, any direction, any thread count") {
     using namespace asof_walk_test;
     Random rng(11);
-    // more left rows than one chunk (asof_min_chunk) so that two threads split them
-    const std::size_t n = 3 * detail::asof_min_chunk / 2, m = 9000;
+    // more left rows than one chunk (asof_min_chunk), so that two threads split them; and
+    // enough for the blocks walked while thread 0 faults the outputs ahead (last one partial)
+    for (const std::size_t n : {3 * detail::asof_min_chunk / 2, 5 * detail::asof_min_chunk / 2}) {
+    const std::size_t m = 9000;
     const auto left = sorted_times(rng, n, 4);
     const auto right = sorted_times(rng, m, 60);
     std::vector<double> b(m), c(m);
@@ -76,7 +78,7 @@ TEST_CASE("asof_gather: fused walk equals a binary-search reference, any directi
                 const AsofParams p{direction, tol, exact};
                 std::vector<std::int64_t> expected(n);
                 for (std::size_t i = 0; i < n; ++i) expected[i] = reference_row(right, left[i], p);
-                for (int n_jobs : {1, 2}) {
+                for (int n_jobs : {1, 2, 3}) {
                     std::vector<double> ob(n), oc(n);
                     std::vector<std::int64_t> rows(n, -7);
                     double *outs[] = {ob.data(), oc.data()};
@@ -85,6 +87,7 @@ TEST_CASE("asof_gather: fused walk equals a binary-search reference, any directi
                     CAPTURE(exact);
                     CAPTURE(tol.value_or(-1));
                     CAPTURE(n_jobs);
+                    CAPTURE(n);
                     CHECK(rows == expected);
                     bool values_ok = true;
                     for (std::size_t i = 0; i < n; ++i) {
@@ -97,6 +100,7 @@ TEST_CASE("asof_gather: fused walk equals a binary-search reference, any directi
                 }
             }
         }
+    }
     }
 }
 
@@ -147,8 +151,8 @@ TEST_CASE("asof_gather: bad input names the argument, also when the disorder is 
     CHECK(std::isnan(out[1]));
 }
 
-TEST_CASE("asof_gather: two threads over outputs faulted in first give the one-thread answer") {
-    // Three chunks, so n_jobs=2 takes the path that touches every output page before the walk.
+TEST_CASE("asof_gather: two threads over outputs faulted in ahead give the one-thread answer") {
+    // Three blocks, so n_jobs=2 takes the path where thread 0 touches the output pages ahead.
     const std::size_t n = 3 * detail::asof_min_chunk;
     std::vector<std::int64_t> left(n);
     for (std::size_t i = 0; i < n; ++i) left[i] = static_cast<std::int64_t>(i);

@@ -20,6 +20,7 @@
 
 #include "oddkit/core/error.hpp"
 #include "oddkit/core/parallel.hpp"
+#include "oddkit/core/touch_ahead.hpp"
 #include "oddkit/series/frame.hpp"
 
 namespace oddkit {
@@ -296,22 +297,33 @@ inline void asof_gather(std::span<const std::int64_t> left, std::span<const std:
         return;
     }
     require(left.empty() || left.front() != not_a_time, "left", "contains a missing timestamp (NaT) at position 0");
-    if (threads > 1 && left.size() >= 2 * detail::asof_min_chunk) {
-        // Fresh outputs are not mapped yet: two threads taking their first-touch page faults at
-        // once contend in the kernel and were measured up to 5x slower than one thread. Fault
-        // them here, one write per 4 KiB page; the walk then only writes.
-        for (double *o : out) {
-            for (std::size_t i = 0; i < left.size(); i += 512) o[i] = 0.0;
-        }
-    }
     std::atomic<bool> sorted{true};
     detail::AsofGather gather{columns, out, rows_out};
-    parallel_for_chunks(
-        left.size(), threads,
-        [&](std::size_t i0, std::size_t i1) {
-            if (!detail::asof_walk(left.data(), i0, i1, right, params, gather)) sorted.store(false, std::memory_order_relaxed);
-        },
-        detail::asof_min_chunk);
+    auto walk = [&](std::size_t i0, std::size_t i1) {
+        if (!detail::asof_walk(left.data(), i0, i1, right, params, gather)) sorted.store(false, std::memory_order_relaxed);
+    };
+    if (threads > 1 && left.size() >= 2 * detail::asof_min_chunk) {
+        // Blocks of left rows, walked by whichever thread is free once thread 0 has faulted in
+        // their part of the fresh outputs (core/touch_ahead.hpp): one thread faulting at a time.
+        const std::size_t block = std::clamp(left.size() / (8 * threads), detail::asof_min_chunk, std::size_t{1} << 18);
+        auto touch = [&](std::size_t i0, std::size_t i1) {
+            for (double *o : out) {
+                for (std::size_t i = i0; i < i1; i += 512) o[i] = 0.0;
+            }
+            if (rows_out != nullptr) {
+                for (std::size_t i = i0; i < i1; i += 512) rows_out[i] = 0;
+            }
+        };
+        work_blocks_touching_ahead(left.size(), block, threads, touch, walk);
+    } else {
+        parallel_for_chunks(
+            left.size(), threads,
+            [&](std::size_t i0, std::size_t i1) {
+                if (!detail::asof_walk(left.data(), i0, i1, right, params, gather))
+                    sorted.store(false, std::memory_order_relaxed);
+            },
+            detail::asof_min_chunk);
+    }
     if (!sorted.load()) check_sorted_times(left, "left"); // names the first row out of order
 }
 
