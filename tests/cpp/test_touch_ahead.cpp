@@ -1,6 +1,7 @@
 // work_blocks_touching_ahead: every block is touched once, in order, by one thread, and
-// worked on once, only after its touch; for any thread count, and with blocks that do not
-// divide the rows. A throwing touch reaches the caller instead of leaving threads waiting.
+// worked on once, only after its touch; for any thread count, with blocks that do not divide
+// the rows and with uneven blocks. A throwing touch reaches the caller instead of leaving
+// threads waiting.
 
 #include <doctest/doctest.h>
 
@@ -24,7 +25,7 @@ TEST_CASE("work_blocks_touching_ahead: each block touched in order, then worked 
                 std::thread::id toucher;
                 std::atomic<bool> one_toucher{true};
                 work_blocks_touching_ahead(
-                    n, block, threads,
+                    even_block_bounds(n, block), threads,
                     [&](std::size_t b0, std::size_t b1) {
                         if (touch_order.empty()) toucher = std::this_thread::get_id();
                         one_toucher = one_toucher && toucher == std::this_thread::get_id();
@@ -53,18 +54,42 @@ TEST_CASE("work_blocks_touching_ahead: each block touched in order, then worked 
         }
     }
     std::size_t calls = 0;
-    work_blocks_touching_ahead(0, 10, 2, [&](std::size_t, std::size_t) { ++calls; }, [&](std::size_t, std::size_t) { ++calls; });
+    CHECK(even_block_bounds(0, 10) == std::vector<std::size_t>{0});
+    CHECK(even_block_bounds(25, 10) == std::vector<std::size_t>{0, 10, 20, 25});
+    work_blocks_touching_ahead(even_block_bounds(0, 10), 2, [&](std::size_t, std::size_t) { ++calls; }, [&](std::size_t, std::size_t) { ++calls; });
     CHECK(calls == 0);
 }
 
 TEST_CASE("work_blocks_touching_ahead: a touch that throws reaches the caller") {
     std::atomic<int> worked{0};
     CHECK_THROWS_AS(work_blocks_touching_ahead(
-                        10'000, 100, 2,
+                        even_block_bounds(10'000, 100), 2,
                         [](std::size_t b0, std::size_t) {
                             if (b0 == 3'000) throw std::runtime_error("touch failed");
                         },
                         [&](std::size_t, std::size_t) { ++worked; }),
                     std::runtime_error);
     CHECK(worked.load() <= 100);
+}
+
+TEST_CASE("work_blocks_touching_ahead: uneven blocks from a bounds list") {
+    const std::vector<std::size_t> bounds{0, 5, 6, 6, 300, 1000};
+    std::vector<std::atomic<int>> worked(1000);
+    std::atomic<bool> after_touch{true};
+    std::vector<std::atomic<int>> touched(1000);
+    work_blocks_touching_ahead(
+        bounds, 3,
+        [&](std::size_t b0, std::size_t b1) {
+            for (std::size_t i = b0; i < b1; ++i) touched[i] += 1;
+        },
+        [&](std::size_t b0, std::size_t b1) {
+            for (std::size_t i = b0; i < b1; ++i) {
+                after_touch = after_touch && touched[i].load() == 1;
+                worked[i] += 1;
+            }
+        });
+    bool each_once = true;
+    for (const auto &w : worked) each_once &= w.load() == 1;
+    CHECK(each_once);
+    CHECK(after_touch.load());
 }

@@ -14,34 +14,36 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <span>
 #include <thread>
+#include <vector>
 
 #include "oddkit/core/parallel.hpp"
 
 namespace oddkit {
 
-/// Calls touch(begin, end) then, on any of `threads` threads, work(begin, end) for the blocks
-/// [k * block, min(n, (k + 1) * block)) of [0, n); a block's work starts only after its touch.
-/// Should a touch throw, the blocks left are still worked on (touching is only for speed) and
-/// the exception is then rethrown.
+/// For each block k = [bounds[k], bounds[k + 1]) of rows (bounds ascending), calls
+/// touch(begin, end) on thread 0, in order, and work(begin, end) on any of `threads` threads;
+/// a block's work starts only after its touch. Should a touch throw, the blocks left are still
+/// worked on (touching is only for speed) and the exception is then rethrown.
 template <class Touch, class Work>
-void work_blocks_touching_ahead(std::size_t n, std::size_t block, std::size_t threads, Touch &&touch, Work &&work) {
-    if (n == 0) return;
-    block = std::max<std::size_t>(1, block);
-    const std::size_t blocks = (n + block - 1) / block;
+void work_blocks_touching_ahead(std::span<const std::size_t> bounds, std::size_t threads, Touch &&touch,
+                                Work &&work) {
+    if (bounds.size() < 2) return;
+    const std::size_t blocks = bounds.size() - 1;
     std::atomic<std::size_t> touched{0}, next{0};
     auto work_ready_blocks = [&] {
         for (std::size_t b = next.fetch_add(1); b < blocks; b = next.fetch_add(1)) {
             while (touched.load(std::memory_order_acquire) <= b) std::this_thread::yield();
-            work(b * block, std::min(n, (b + 1) * block));
+            work(bounds[b], bounds[b + 1]);
         }
     };
-    parallel_for_chunks(threads, threads, [&](std::size_t t0, std::size_t t1) {
+    parallel_for_chunks(std::min(threads, blocks), std::min(threads, blocks), [&](std::size_t t0, std::size_t t1) {
         for (std::size_t t = t0; t < t1; ++t) {
             if (t == 0) {
                 try {
                     for (std::size_t b = 0; b < blocks; ++b) {
-                        touch(b * block, std::min(n, (b + 1) * block));
+                        touch(bounds[b], bounds[b + 1]);
                         touched.store(b + 1, std::memory_order_release);
                     }
                 } catch (...) {
@@ -52,6 +54,15 @@ void work_blocks_touching_ahead(std::size_t n, std::size_t block, std::size_t th
             work_ready_blocks();
         }
     });
+}
+
+/// Bounds 0, block, 2 * block, ..., n: blocks of `block` rows (the last one shorter).
+inline std::vector<std::size_t> even_block_bounds(std::size_t n, std::size_t block) {
+    block = std::max<std::size_t>(1, block);
+    std::vector<std::size_t> bounds;
+    for (std::size_t b = 0; b < n; b += block) bounds.push_back(b);
+    bounds.push_back(n);
+    return bounds;
 }
 
 } // namespace oddkit

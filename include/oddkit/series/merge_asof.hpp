@@ -314,7 +314,7 @@ inline void asof_gather(std::span<const std::int64_t> left, std::span<const std:
                 for (std::size_t i = i0; i < i1; i += 512) rows_out[i] = 0;
             }
         };
-        work_blocks_touching_ahead(left.size(), block, threads, touch, walk);
+        work_blocks_touching_ahead(even_block_bounds(left.size(), block), threads, touch, walk);
     } else {
         parallel_for_chunks(
             left.size(), threads,
