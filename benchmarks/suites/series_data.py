@@ -118,9 +118,9 @@ def run(quick: bool) -> str:
         "NaN as a value, not a gap). oddkit runs on an oddkit.Frame made from the pandas frame "
         "without a copy; polars' group_by_dynamic leaves out empty bins, so it is compared on "
         "the bins it returns. Writing fresh output memory costs page faults, which vary between "
-        "runs here (a first one-thread merge_asof took up to 0.5 s); merge_asof with n_jobs=-1 "
-        "faults its outputs on one thread before the walk, as two threads faulting at once "
-        "were measured up to 5x slower."
+        "runs here (a first one-thread merge_asof took up to 0.5 s); with n_jobs=-1 one thread "
+        "faults merge_asof's outputs block by block while the other walks the blocks already "
+        "faulted, as two threads faulting at once were measured up to 5x slower."
     )
     note += (
         " Memory: the rise of the process's peak resident memory during one oddkit call "
