@@ -316,13 +316,7 @@ inline void asof_gather(std::span<const std::int64_t> left, std::span<const std:
         };
         work_blocks_touching_ahead(even_block_bounds(left.size(), block), threads, touch, walk);
     } else {
-        parallel_for_chunks(
-            left.size(), threads,
-            [&](std::size_t i0, std::size_t i1) {
-                if (!detail::asof_walk(left.data(), i0, i1, right, params, gather))
-                    sorted.store(false, std::memory_order_relaxed);
-            },
-            detail::asof_min_chunk);
+        parallel_for_chunks(left.size(), threads, walk, detail::asof_min_chunk);
     }
     if (!sorted.load()) check_sorted_times(left, "left"); // names the first row out of order
 }
