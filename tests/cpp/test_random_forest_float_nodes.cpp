@@ -108,6 +108,12 @@ TEST_CASE("RandomForest deep trees walk 8-byte nodes bit for bit as the double w
         std::vector<double> sums(m * f.k);
         detail::sum_leaf_values<>(f.layout(), detail::CompleteTrees{}, floats, P, 0, m, sums.data());
         for (std::size_t i = 0; i < sums.size(); ++i) REQUIRE(sums[i] == expected[i]);
+        // In chunks of 64 rows (the last one part-filled), each tree passing over every chunk.
+        REQUIRE(m > 2 * 64);
+        REQUIRE(m % 64 != 0);
+        std::vector<double> chunked(m * f.k);
+        detail::sum_leaf_values<16, 64>(f.layout(), detail::CompleteTrees{}, floats, P, 0, m, chunked.data());
+        for (std::size_t i = 0; i < sums.size(); ++i) REQUIRE(chunked[i] == expected[i]);
         // The model's own predictions take the same walk: the average of the same sums.
         const Matrix X_probe = P;
         const auto T = static_cast<double>(f.begin.size() - 1);
@@ -148,4 +154,14 @@ TEST_CASE("float_nodes leaves out forests it cannot pack, and their predictions 
     CHECK_FALSE(detail::float_nodes(nodes.data(), begin.data(), 1, 2).converted());
     nodes[2].left = (1 << 24) - 1;
     CHECK(detail::float_nodes(nodes.data(), begin.data(), 1, 2).converted());
+}
+
+TEST_CASE("deep walk chunks: 131,072 rows, fewer for wide rows (16 MiB of float keys), never under half") {
+    CHECK(detail::deep_chunk_rows_for(20, 131072) == 131072);  // 10 MiB of keys
+    CHECK(detail::deep_chunk_rows_for(32, 131072) == 131072);  // exactly 16 MiB
+    CHECK(detail::deep_chunk_rows_for(40, 131072) == 104857);  // 16 MiB / 160 bytes
+    CHECK(detail::deep_chunk_rows_for(64, 131072) == 65536);   // 16 MiB / 256 bytes: half
+    CHECK(detail::deep_chunk_rows_for(4000, 131072) == 65536); // never under half
+    CHECK(detail::deep_chunk_rows_for(0, 131072) == 131072);
+    CHECK(detail::deep_chunk_rows_for(20, 64) == 64);
 }

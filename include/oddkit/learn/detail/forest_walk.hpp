@@ -164,26 +164,43 @@ void add_tree_walks(const Tree &tree, const double *leaf_values, std::size_t k, 
     for (std::size_t i = 0; i < n_delayed; ++i) add_leaf(delayed_acc[i], delayed_leaf[i]);
 }
 
+/// A chunk's rows as float keys for the deep trees' walk stay within this many bytes (per
+/// thread), unless that would cut the chunk below half of walk_chunk_rows.
+inline constexpr std::size_t deep_chunk_key_bytes = std::size_t{16} << 20;
+
+/// Rows per chunk for the deep trees' walk over rows of d features: `most`, fewer for wide rows
+/// (deep_chunk_key_bytes), never fewer than most / 2.
+inline std::size_t deep_chunk_rows_for(std::size_t d, std::size_t most) {
+    const std::size_t fit = deep_chunk_key_bytes / (std::max<std::size_t>(d, 1) * sizeof(std::int32_t));
+    return std::clamp(fit, most / 2, most);
+}
+
 /// out[(i - begin) * k + c] = sum over trees t (in order) of tree t's leaf value c for row i of
 /// X, for i in [begin, end). out is overwritten. Trees that `complete` holds (the shallow ones)
 /// walk in that form (complete_trees.hpp), small deep trees in lockstep (lockstep_trees.hpp),
 /// the others with add_tree_walks.
 ///
 /// Chunks: with a deep tree in the forest, up to `walk_chunk_rows` rows go through each tree
-/// together (65,536 rows of 20 features are 10 MB: a deep tree is fetched once for all of them).
-/// Measured (benchmarks/cpp/bench_random_forest.cpp, trees of 800,000 rows, one thread): 8 to
-/// 32 lanes are within 10%, the chunk matters most (4,096 rows: 1.3x slower). The walk this
+/// together (deep_chunk_rows_for: 131,072 rows of 20 features are 10 MB of float keys), so a
+/// deep tree is fetched once per chunk. Measured (benchmarks/cpp/bench_random_forest.cpp, trees
+/// of 800,000 rows, one thread): 8 to 32 lanes are within 10%, the chunk matters most (4,096
+/// rows: 1.3x slower). On the 1,000,000 x 20 benchmark forest (200,000 rows, two threads, C++,
+/// best of 5, three alternating runs) chunks of 131,072 rows in place of 65,536 took 0.61-0.64 s
+/// against 0.67-0.73 s: each thread's 100,000 rows pass each tree once, not twice; over 400,000
+/// rows, 1.08-1.09 s against 1.22-1.33 s (262,144 rows: 1.04-1.11 s). A later re-check in a
+/// noisier hour, five alternating runs over 400,000 rows: best 1.01 s against 1.13 s, medians
+/// 1.14 s against 1.18 s. The walk this
 /// replaced (blocks of 64 rows, each tree walked by eight rows in lockstep) was 2.1x slower on
 /// the same forest. When every tree is shallow, chunks of `complete_tree_chunk_rows` keep the
 /// rows in L1/L2 while all trees pass over them. Either way the chunk is bounded so that the
 /// rows' interleaved copy for the complete and lockstep walks stays small (walk_chunk_rows_for).
-template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
+template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 131072>
 void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const FloatNodes &floats,
                      const MatrixView &X, std::size_t begin, std::size_t end, double *out) {
     const std::size_t k = f.n_outputs;
     const std::size_t d = X.cols();
     std::fill(out, out + (end - begin) * k, 0.0);
-    const std::size_t chunk = walk_chunk_rows_for(complete, walk_chunk_rows);
+    const std::size_t chunk = walk_chunk_rows_for(complete, deep_chunk_rows_for(d, walk_chunk_rows));
     const bool float_walk = floats.converted() && !complete.all_lane_walks();
     std::vector<std::int32_t> rows; // the chunk's rows as float keys, for the FloatNode walk
     std::vector<double> lane_rows;  // the chunk's rows interleaved for the complete and lockstep walks
@@ -217,14 +234,14 @@ void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const
 }
 
 /// The same sum with every deep tree walked in ForestNode form.
-template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
+template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 131072>
 void sum_leaf_values(const ForestLayout &f, const CompleteTrees &complete, const MatrixView &X, std::size_t begin,
                      std::size_t end, double *out) {
     sum_leaf_values<walk_lanes, walk_chunk_rows>(f, complete, FloatNodes{}, X, begin, end, out);
 }
 
 /// The same sum with every tree walked in ForestNode form.
-template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 65536>
+template <std::size_t walk_lanes = 16, std::size_t walk_chunk_rows = 131072>
 void sum_leaf_values(const ForestLayout &f, const MatrixView &X, std::size_t begin, std::size_t end, double *out) {
     sum_leaf_values<walk_lanes, walk_chunk_rows>(f, CompleteTrees{}, FloatNodes{}, X, begin, end, out);
 }
