@@ -218,14 +218,27 @@ void slide_trailing(const std::int64_t *times, std::int64_t back, const VectorVi
     // come first and the main loop below needs no overflow test.
     std::size_t i = rows.begin;
     for (std::int64_t lower; i < rows.end && __builtin_sub_overflow(times[i], back, &lower); ++i) add_row(i);
-    for (; i < rows.end; ++i) {
-        // back >= 1, so the walk stops at row i by itself.
-        const std::int64_t lower = times[i] - back;
+    const auto leave = [&](std::size_t row) {
+        // back >= 1, so the walk stops at `row` by itself.
+        const std::int64_t lower = times[row] - back;
         const bool go = before(times[s], lower);
         state.remove_if(v[s], go);
         s += go;
         while (before(times[s], lower)) state.remove(v[s++]);
-        add_row(i);
+    };
+    while (i < rows.end) {
+        // A segment runs up to the next multiple of restart_period. Only its first row can be
+        // rows.begin or a restart row, so the rest test only for a disjoint window: the full
+        // test took about 9 instructions of each row's ~110 (kernel 5-7% faster).
+        const std::size_t segment_end = std::min(rows.end, (i / restart_period + 1) * restart_period);
+        leave(i);
+        add_row(i++);
+        for (; i < segment_end; ++i) {
+            leave(i);
+            if (s == i) [[unlikely]] state = State{};
+            state.add(v[i]);
+            out[i] = emit(state);
+        }
     }
 }
 
@@ -268,16 +281,22 @@ void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x
 
 // A window's statistic from its running state; shared with the streaming pipeline's
 // incremental features, which must give the batch answer bit for bit.
+/// A count as a double through int64: the same value (counts stay far below 2^63) in one
+/// instruction, where converting an unsigned 64-bit number takes a test and a branch.
+inline double count_as_double(std::size_t count) noexcept {
+    return static_cast<double>(static_cast<std::int64_t>(count));
+}
+
 inline double window_sum(const RunningSum &r, std::size_t mp) {
     if (r.count < mp) return nan;
     if (r.count == 0) return 0.0;
-    return r.same_run >= r.count ? r.last * static_cast<double>(r.count) : r.sum;
+    return r.same_run >= r.count ? r.last * count_as_double(r.count) : r.sum;
 }
 
 inline double window_mean(const RunningSum &r, std::size_t mp) {
     if (r.count < mp || r.count == 0) return nan;
     if (r.same_run >= r.count) return r.last;
-    const double m = r.sum / static_cast<double>(r.count);
+    const double m = r.sum / count_as_double(r.count);
     // Rounding must not give an all-positive window a negative mean (or the reverse).
     if (r.negatives == 0 && m < 0.0) return 0.0;
     if (r.negatives == r.count && m > 0.0) return 0.0;
