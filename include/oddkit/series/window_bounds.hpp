@@ -229,10 +229,12 @@ inline std::size_t window_min_periods(const RollingWindow &window, const Rolling
 /// Validates the window over n rows, then calls f(cursor) once with the cursor that yields
 /// each row's [start, end) when called with rows 0, 1, ..., n - 1 in order. `times` (n int64
 /// ns, sorted) is needed only for time windows and may be null for row windows; `threads`
-/// share the check that they are sorted.
+/// share the check that they are sorted. With check_times false the caller checks the order
+/// itself before it uses the cursor's windows (the cursor only reads within [0, n) either way).
 template <class F>
 decltype(auto) with_window_cursor(const std::int64_t *times, std::size_t n, const RollingWindow &window,
-                                  const RollingOptions &options, F &&f, std::size_t threads = 1) {
+                                  const RollingOptions &options, F &&f, std::size_t threads = 1,
+                                  bool check_times = true) {
     (void)window_min_periods(window, options);
     const bool left_closed = options.closed == Closed::left || options.closed == Closed::both;
     const bool right_closed = options.closed == Closed::right || options.closed == Closed::both;
@@ -242,7 +244,7 @@ decltype(auto) with_window_cursor(const std::int64_t *times, std::size_t n, cons
         const std::int64_t s = 1 + (options.center ? (w - 1) / 2 : 0) - w - (left_closed ? 1 : 0);
         return f(detail::RowWindowCursor{static_cast<std::int64_t>(n), s, e});
     }
-    check_sorted_times(times, n, "times", threads);
+    if (check_times) check_sorted_times(times, n, "times", threads);
     using detail::TimeWindowCursor, detail::TimeWindowShape;
     if (options.center) {
         const std::int64_t half = window.size / 2;
