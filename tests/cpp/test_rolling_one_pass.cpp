@@ -149,6 +149,11 @@ TEST_CASE("the sortedness check on two threads finds a row out of order in eithe
                                           VectorView(x.data(), n), OutputView(out.data(), n), 2),
                              doctest::Contains(row.c_str()), InvalidArgument);
     }
+    // No times at all for a time window, at a size where the rows are split into runs (whose
+    // bounds would read the times before their order is checked).
+    CHECK_THROWS_WITH_AS(rolling_into(nullptr, RollingWindow::duration(60 * sec), {}, RollingStat{},
+                                      VectorView(x.data(), n), OutputView(out.data(), n), 2),
+                         doctest::Contains("times"), InvalidArgument);
 }
 
 TEST_CASE("rolling_into on two threads gives the one-thread results bit for bit") {

@@ -279,13 +279,14 @@ void rolling_extreme(Cursor cursor, std::size_t min_periods, const VectorView &x
     }
 }
 
-// A window's statistic from its running state; shared with the streaming pipeline's
-// incremental features, which must give the batch answer bit for bit.
 /// A count as a double through int64: the same value (counts stay far below 2^63) in one
 /// instruction, where converting an unsigned 64-bit number takes a test and a branch.
 inline double count_as_double(std::size_t count) noexcept {
     return static_cast<double>(static_cast<std::int64_t>(count));
 }
+
+// A window's statistic from its running state; shared with the streaming pipeline's
+// incremental features, which must give the batch answer bit for bit.
 
 inline double window_sum(const RunningSum &r, std::size_t mp) {
     if (r.count < mp) return nan;
@@ -486,6 +487,8 @@ inline void rolling_into(const std::int64_t *times, const RollingWindow &window,
     const std::size_t threads = resolve_n_jobs(n_jobs);
     const std::size_t mp = window_min_periods(window, options);
     const bool time_window = window.is_time();
+    // Checked before the run bounds read the times (the order is checked further on).
+    require(!time_window || times != nullptr || x.size == 0, "times", "null pointer for ", x.size, " timestamps");
     with_window_cursor(times, x.size, window, options, [&](auto cursor) {
         // The run bounds only seek within [0, n), so they may come before the order check.
         const std::vector<std::size_t> bounds = detail::run_bounds(cursor, x.size, threads);
