@@ -7,7 +7,6 @@ Seed s draws the split (train_test_split random_state s) and seeds both forests 
 n_jobs=2). Prints each library's mean and the mean paired difference (oddkit - scikit-learn)
 with its standard error; a split whose test rows hold one class has no AUC and is left out of
 the AUC columns. Needs ../shared/data/tabular (or ODDKIT_SHARED_DATA)."""
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -19,13 +18,11 @@ from sklearn.model_selection import train_test_split
 
 import oddkit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "suites"))
+from _common import DATA  # $ODDKIT_SHARED_DATA, else ../shared/data, as the suites read it
+
 DEFAULT_SETS = ["14_glass", "15_Hepatitis", "17_InternetAds", "19_landsat", "29_Pima", "39_vertebral", "46_WPBC",
                 "47_yeast"]
-
-
-def folder() -> Path:
-    base = Path(os.environ.get("ODDKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
-    return base / "tabular"
 
 
 def scores(model, X_test, y_test):
@@ -39,7 +36,7 @@ def main() -> None:
     names = sys.argv[2:] or DEFAULT_SETS
     se = lambda v: v.std(ddof=1) / np.sqrt(len(v))
     for name in names:
-        with np.load(folder() / f"{name}.npz", allow_pickle=False) as f:
+        with np.load(DATA / "tabular" / f"{name}.npz", allow_pickle=False) as f:
             X, y = np.asarray(f["X"], dtype=np.float64), np.asarray(f["y"]).ravel()
         ours, theirs = [], []
         for seed in range(n_seeds):
