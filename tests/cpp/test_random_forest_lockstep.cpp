@@ -111,3 +111,42 @@ TEST_CASE("lockstep walk: trees past the size limit or with a split at +inf keep
         REQUIRE(got[i] == reference[i]);
     }
 }
+
+TEST_CASE("lockstep walk: forests of lane walks run in chunks of at most 2 MiB of interleaved rows, same sums") {
+    Random rng(47);
+    const std::size_t n_fit = 1500, d = 6;
+    std::vector<double> X_fit(n_fit * d);
+    Vector y = xt::empty<double>({n_fit});
+    for (std::size_t i = 0; i < n_fit; ++i) {
+        for (std::size_t j = 0; j < d; ++j) X_fit[i * d + j] = std::round(rng.normal() * 8.0) / 8.0;
+        y[i] = static_cast<double>(rng.uniform() < 0.3 + 0.4 * (X_fit[i * d + 1] > 0));
+    }
+    RandomForestClassifier forest({.n_estimators = 4, .random_state = 2});
+    forest.fit(MatrixView(X_fit.data(), n_fit, d), y);
+    const test::DocumentForest f(forest.to_document());
+    const std::size_t T = f.n_trees(), k = 2;
+    REQUIRE(f.k == k);
+    const auto lanes = detail::complete_trees(f.nodes.data(), f.begin.data(), T);
+    REQUIRE(lanes.lockstep.n_held > 0);
+    REQUIRE(lanes.all_lane_walks());
+    REQUIRE(lanes.features.size() == d);
+    // 2 MiB / (6 features x 8 bytes) = 43,690 rows, in whole groups of 16; a forest with a
+    // pointer-walk tree keeps the deep walk's chunk.
+    CHECK(detail::walk_chunk_rows_for(lanes, 131072) == 43680);
+    detail::CompleteTrees mixed = lanes;
+    mixed.depth.push_back(-1);
+    mixed.lockstep.held.push_back(false);
+    CHECK(detail::walk_chunk_rows_for(mixed, 131072) == 131072);
+    // Wide rows: never under 1,024 rows.
+    mixed = lanes;
+    mixed.features.resize(4000);
+    CHECK(detail::walk_chunk_rows_for(mixed, 131072) == 1024);
+
+    // Three chunks, the last ending in a part-filled group of lanes.
+    const std::size_t n = 2 * 43680 + 1000 + 7;
+    std::vector<double> X(n * d);
+    for (double &x : X) x = std::round(rng.normal() * 8.0) / 8.0;
+    const auto reference = test::pointer_walk_sums(f.nodes, f.begin, f.leaf, k, X, d);
+    const auto got = test::layout_sums(f.layout(), lanes, X, d, n);
+    for (std::size_t i = 0; i < n * k; ++i) REQUIRE(got[i] == reference[i]);
+}
