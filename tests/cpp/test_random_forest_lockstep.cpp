@@ -30,15 +30,21 @@ std::vector<ForestNode> chain(std::size_t splits, std::int32_t first_leaf, doubl
     return tree;
 }
 
+/// n x d values on a grid of 1/8 (so rows tie with thresholds), row-major.
+std::vector<double> grid_normal_rows(Random &rng, std::size_t n, std::size_t d) {
+    std::vector<double> X(n * d);
+    for (double &x : X) x = std::round(rng.normal() * 8.0) / 8.0;
+    return X;
+}
+
 } // namespace
 
 TEST_CASE("lockstep walk: fitted deep trees give the row-by-row walk's sums, bit for bit") {
     Random rng(31);
     const std::size_t n = 1500, d = 6;
-    std::vector<double> X(n * d);
+    const std::vector<double> X = grid_normal_rows(rng, n, d);
     Vector y = xt::empty<double>({n});
     for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = 0; j < d; ++j) X[i * d + j] = std::round(rng.normal() * 8.0) / 8.0; // ties on thresholds
         y[i] = static_cast<double>(rng.uniform() < 0.3 + 0.4 * (X[i * d] > 0)) + static_cast<double>(rng.uniform() < 0.2);
     }
     RandomForestClassifier forest({.n_estimators = 5, .random_state = 6});
@@ -115,12 +121,9 @@ TEST_CASE("lockstep walk: trees past the size limit or with a split at +inf keep
 TEST_CASE("lockstep walk: forests of lane walks run in chunks of at most 2 MiB of interleaved rows, same sums") {
     Random rng(47);
     const std::size_t n_fit = 1500, d = 6;
-    std::vector<double> X_fit(n_fit * d);
+    const std::vector<double> X_fit = grid_normal_rows(rng, n_fit, d);
     Vector y = xt::empty<double>({n_fit});
-    for (std::size_t i = 0; i < n_fit; ++i) {
-        for (std::size_t j = 0; j < d; ++j) X_fit[i * d + j] = std::round(rng.normal() * 8.0) / 8.0;
-        y[i] = static_cast<double>(rng.uniform() < 0.3 + 0.4 * (X_fit[i * d + 1] > 0));
-    }
+    for (std::size_t i = 0; i < n_fit; ++i) y[i] = static_cast<double>(rng.uniform() < 0.3 + 0.4 * (X_fit[i * d + 1] > 0));
     RandomForestClassifier forest({.n_estimators = 4, .random_state = 2});
     forest.fit(MatrixView(X_fit.data(), n_fit, d), y);
     const test::DocumentForest f(forest.to_document());
@@ -144,8 +147,7 @@ TEST_CASE("lockstep walk: forests of lane walks run in chunks of at most 2 MiB o
 
     // Three chunks, the last ending in a part-filled group of lanes.
     const std::size_t n = 2 * 43680 + 1000 + 7;
-    std::vector<double> X(n * d);
-    for (double &x : X) x = std::round(rng.normal() * 8.0) / 8.0;
+    const std::vector<double> X = grid_normal_rows(rng, n, d);
     const auto reference = test::pointer_walk_sums(f.nodes, f.begin, f.leaf, k, X, d);
     const auto got = test::layout_sums(f.layout(), lanes, X, d, n);
     for (std::size_t i = 0; i < n * k; ++i) REQUIRE(got[i] == reference[i]);
