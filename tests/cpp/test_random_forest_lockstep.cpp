@@ -141,9 +141,9 @@ TEST_CASE("lockstep walk: forests of lane walks run in chunks of at most 2 MiB o
     mixed.lockstep.held.push_back(false);
     CHECK(detail::walk_chunk_rows_for(mixed, 131072) == 131072);
     // Wide rows: never under 1,024 rows.
-    mixed = lanes;
-    mixed.features.resize(4000);
-    CHECK(detail::walk_chunk_rows_for(mixed, 131072) == 1024);
+    detail::CompleteTrees wide = lanes;
+    wide.features.resize(4000);
+    CHECK(detail::walk_chunk_rows_for(wide, 131072) == 1024);
 
     // Three chunks, the last ending in a part-filled group of lanes.
     const std::size_t n = 2 * 43680 + 1000 + 7;

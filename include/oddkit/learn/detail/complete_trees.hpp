@@ -92,8 +92,9 @@ inline constexpr std::size_t complete_tree_chunk_bytes = std::size_t{256} << 10;
 /// best of 12, two threads, two alternating rounds, in an hour when another tenant loaded the
 /// shared L3) against the 32 MiB bound of mixed forests: 8_celeba (trees of 10,900 nodes)
 /// 261-295 -> 90-98 ms, 11_donors 73-83 -> 59-60 ms, 1_ALOI 16.4-18.1 -> 14.3-15.2 ms; on one
-/// thread donors 325-392 -> 107-117 ms and celeba 542-593 -> 213-229 ms. 1.5, 3 and 4 MiB were within noise of 2 MiB or slower,
-/// 8 MiB as slow as 32; 512 KiB and 1 MiB made ALOI (27 used features) slower.
+/// thread donors 325-392 -> 107-117 ms and celeba 542-593 -> 213-229 ms. 1.5, 3 and 4 MiB were
+/// within noise of 2 MiB or slower, 8 MiB as slow as 32; on one thread 512 KiB made ALOI (27
+/// used features) slower in all three rounds and 1 MiB in two of three.
 inline constexpr std::size_t lockstep_chunk_bytes = std::size_t{2} << 20;
 
 /// Rows per chunk of the walk: complete_tree_chunk_rows when every tree is complete; when every
@@ -111,11 +112,8 @@ inline std::size_t walk_chunk_rows_for(const CompleteTrees &f, std::size_t deep_
         return std::clamp(fit, lanes, complete_tree_chunk_rows);
     }
     if (!f.uses_lane_rows()) return deep_chunk_rows;
-    if (f.all_lane_walks()) {
-        const std::size_t fit = lockstep_chunk_bytes / row_bytes / lanes * lanes;
-        return std::clamp(fit, std::min<std::size_t>(1024, deep_chunk_rows), deep_chunk_rows);
-    }
-    const std::size_t fit = mixed_chunk_bytes / row_bytes / lanes * lanes;
+    const std::size_t bound = f.all_lane_walks() ? lockstep_chunk_bytes : mixed_chunk_bytes;
+    const std::size_t fit = bound / row_bytes / lanes * lanes;
     return std::clamp(fit, std::min<std::size_t>(1024, deep_chunk_rows), deep_chunk_rows);
 }
 
