@@ -553,23 +553,30 @@ class TreeBuilder {
     /// Stable partition of c's rows by its split; returns the first right position.
     std::uint32_t partition(const Candidate &c) {
         const Split &s = c.split;
-        std::uint32_t l = c.begin;
-        std::uint32_t r = 0;
         if (s.bin >= 0) {
             const std::uint8_t *code = p_.bins->column(static_cast<std::size_t>(s.feature));
             const auto bin = static_cast<std::uint8_t>(s.bin);
-            for (std::uint32_t i = c.begin; i < c.end; ++i) {
-                const std::uint32_t row = rows_[i];
-                if (code[row] <= bin) rows_[l++] = row; else scratch_[r++] = row;
-            }
-        } else {
-            const auto f = static_cast<std::size_t>(s.feature);
-            for (std::uint32_t i = c.begin; i < c.end; ++i) {
-                const std::uint32_t row = rows_[i];
-                if (p_.X(row, f) <= s.threshold) rows_[l++] = row; else scratch_[r++] = row;
-            }
+            return partition_rows(c, [code, bin](std::uint32_t row) { return code[row] <= bin; });
         }
-        std::copy(scratch_.begin(), scratch_.begin() + r, rows_.begin() + l);
+        const auto f = static_cast<std::size_t>(s.feature);
+        return partition_rows(c, [&](std::uint32_t row) { return p_.X(row, f) <= s.threshold; });
+    }
+    /// Each row is written to both sides and the side it belongs to advances, without a branch:
+    /// which side a row takes is as good as random, and the branch mispredicted about half the
+    /// time on balanced splits. rows_[l] with l <= i only overwrites a row already read.
+    template <class GoesLeft> std::uint32_t partition_rows(const Candidate &c, GoesLeft goes_left) {
+        std::uint32_t *rows = rows_.data();
+        std::uint32_t *right = scratch_.data();
+        std::uint32_t l = c.begin, r = 0;
+        for (std::uint32_t i = c.begin, end = c.end; i < end; ++i) {
+            const std::uint32_t row = rows[i];
+            const bool left = goes_left(row);
+            rows[l] = row;
+            right[r] = row;
+            l += left;
+            r += !left;
+        }
+        std::copy(right, right + r, rows + l);
         return l;
     }
 
