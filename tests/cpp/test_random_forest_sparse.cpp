@@ -39,6 +39,8 @@ TEST_CASE("bin_features: mode bin, and each bin's value when the binning is loss
     CHECK(bins.values[0] == std::vector<double>{0.0, 1.0, 5.0});
     CHECK_FALSE(bins.lossless(1));
     CHECK_FALSE(bins.heavy_mode(1)); // 100 values in 16 bins: about 1/16 of the rows each
+    CHECK_FALSE(bins.sparse_mode(0)); // 70% of the rows in the mode: heavy, not sparse
+    CHECK_FALSE(bins.sparse_mode(1));
 
     // Binning from a 40-row sample: a value no sampled row has makes the binning lossy, since
     // its rows share a bin with another value.
@@ -52,6 +54,14 @@ TEST_CASE("bin_features: mode bin, and each bin's value when the binning is loss
     const BinnedFeatures full = bin_features(Z, 16, 0, 1);
     REQUIRE(full.lossless(0));
     CHECK(full.values[0] == std::vector<double>{0.0, 0.25, 1.0});
+
+    // Sparse: the mode holds at least 9/10 of the rows (here 900 and 899 of 1,000).
+    Matrix S = xt::zeros<double>({std::size_t{1000}, std::size_t{2}});
+    for (std::size_t i = 0; i < 100; ++i) S(i, 0) = 1.0;
+    for (std::size_t i = 0; i < 101; ++i) S(i, 1) = 1.0;
+    const BinnedFeatures sparse = bin_features(S, 16, 0, 1);
+    CHECK(sparse.sparse_mode(0));
+    CHECK_FALSE(sparse.sparse_mode(1));
 }
 
 TEST_CASE("RandomForest: constant features drawn count towards max_features") {

@@ -109,3 +109,26 @@ def test_wide_sparse_binary_accuracy_close_to_sklearn():
     assert aucs["sklearn"] > 0.8
     assert abs(accs["oddkit"] - accs["sklearn"]) < 0.01 + 0.01  # seed spread on 600 test rows
     assert abs(aucs["oddkit"] - aucs["sklearn"]) < 0.01
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_two_class_tree_on_binary_columns_equals_sklearn(weighted):
+    # Two classes and two-valued columns from evenly split to 95% zeros: the histogram of such
+    # a column is counted without a branch unless its zeros dominate (>= 90% of the rows), so
+    # both ways are taken, in nodes large enough to be searched by histogram; fractional
+    # weights make any change in the order of the additions visible. Depth and leaf size keep
+    # the nodes large enough that no two columns tie on the same rows.
+    rng = np.random.default_rng(4)
+    n = 4000
+    shares = [0.5, 0.6, 0.7, 0.8, 0.88, 0.92, 0.95]
+    X = np.column_stack([(rng.random(n) >= s).astype(float) for s in shares])
+    score = X @ np.array([1.0, -0.8, 0.6, 1.2, -0.5, 0.9, 1.5]) + 0.7 * rng.standard_normal(n)
+    y = (score > 0.4).astype(int)
+    w = rng.uniform(0.2, 3.0, size=n) if weighted else None
+    params = dict(n_estimators=1, bootstrap=False, max_features=None, max_depth=5, min_samples_leaf=40,
+                  random_state=0)
+    ours = RandomForestClassifier(**params).fit(X, y, sample_weight=w)
+    ref = SkClassifier(**params).fit(X, y, sample_weight=w)
+    assert ref.estimators_[0].tree_.node_count == ours._core.node_count
+    grid = np.array([[(k >> j) & 1 for j in range(X.shape[1])] for k in range(2 ** X.shape[1])], dtype=float)
+    np.testing.assert_allclose(ours.predict_proba(grid), ref.predict_proba(grid), rtol=1e-12, atol=1e-12)

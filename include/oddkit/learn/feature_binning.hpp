@@ -34,6 +34,7 @@ struct BinnedFeatures {
     /// skip its rows and get its bin by subtraction: on sparse data that is most rows.
     std::vector<std::uint8_t> mode;
     std::vector<std::uint8_t> mode_heavy; ///< per feature: the mode bin holds >= 1/8 of the rows
+    std::vector<std::uint8_t> mode_sparse; ///< per feature: the mode bin holds >= 9/10 of the rows
     /// per feature: the value of every row in bin b, when each bin holds one value (a feature
     /// with at most max_bins distinct values, all seen in the sample); empty otherwise.
     std::vector<std::vector<double>> values;
@@ -41,6 +42,7 @@ struct BinnedFeatures {
     const std::uint8_t *column(std::size_t f) const noexcept { return codes.data() + f * rows; }
     bool lossless(std::size_t f) const noexcept { return !values[f].empty(); }
     bool heavy_mode(std::size_t f) const noexcept { return mode_heavy[f] != 0; }
+    bool sparse_mode(std::size_t f) const noexcept { return mode_sparse[f] != 0; }
 };
 
 /// Bins X (finite, checked by the caller). `max_bins` in [2, 256]; edges come from at most
@@ -54,6 +56,7 @@ inline BinnedFeatures bin_features(const MatrixView &X, int max_bins, std::uint6
     out.codes.resize(out.rows * out.cols);
     out.mode.assign(out.cols, 0);
     out.mode_heavy.assign(out.cols, 0);
+    out.mode_sparse.assign(out.cols, 0);
     out.values.resize(out.cols);
     std::vector<std::uint32_t> sample;
     if (out.rows > sample_rows) {
@@ -121,6 +124,7 @@ inline BinnedFeatures bin_features(const MatrixView &X, int max_bins, std::uint6
         const std::size_t *most = std::max_element(counts, counts + 256);
         out.mode[f] = static_cast<std::uint8_t>(most - counts);
         out.mode_heavy[f] = *most * 8 >= out.rows;
+        out.mode_sparse[f] = *most * 10 >= out.rows * 9;
         if (lossless) {
             out.values[f] = std::move(distinct);
         }
