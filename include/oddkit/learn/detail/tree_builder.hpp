@@ -380,42 +380,31 @@ class TreeBuilder {
         }
     }
 
-    /// count_rows for two classes and a two-bin feature whose mode is not dominant (a mixed
-    /// one-hot column), without a branch: the four cells are running sums in registers, each
-    /// row adding its weight to one and +0.0 to the others, so every cell gets the same
-    /// additions in the same order as in count_rows (exact: weights are finite and > 0). There
-    /// the mode skip mispredicts on a large share of the rows; on a column at least 90% in
-    /// its mode the skip is cheaper. The mode bin is left empty when `skip_mode`, as
-    /// count_rows<true> leaves it, for fill_mode_bin.
-    void count_rows_two_by_two(const Candidate &c, const std::uint8_t *code, bool skip_mode, unsigned mode) {
+    /// count_rows<true> for two classes and a two-bin feature whose mode is not dominant (a
+    /// mixed one-hot column), without a branch: the other bin's two cells are running sums in
+    /// registers, each row adding its weight to one and +0.0 to the other (or +0.0 to both,
+    /// in the mode), so each cell gets the same additions in the same order as in count_rows
+    /// (exact: weights are finite and > 0). There the mode skip mispredicts on a large share
+    /// of the rows; on a column at least 90% in its mode the skip is cheaper.
+    void count_rows_two_by_two(const Candidate &c, const std::uint8_t *code, unsigned mode) {
         const std::uint32_t *rows = rows_.data();
         const double *weight = w_;
         const std::int32_t *label = p_.label;
-        double s00 = 0.0, s01 = 0.0, s10 = 0.0, s11 = 0.0; // s<bin><class>
-        std::uint32_t in_bin_1 = 0;
+        double class_0 = 0.0, class_1 = 0.0;
+        std::uint32_t in_bin = 0;
         for (std::uint32_t i = c.begin, end = c.end; i < end; ++i) {
             const std::uint32_t r = rows[i];
-            const unsigned b = code[r];
-            const double w = weight[r];
-            const double w1 = w * static_cast<double>(b), w0 = w - w1;
-            const double l1 = static_cast<double>(label[r]);
-            s00 += w0 - w0 * l1;
-            s01 += w0 * l1;
-            s10 += w1 - w1 * l1;
-            s11 += w1 * l1;
-            in_bin_1 += b;
+            const unsigned other = code[r] ^ mode; // 1 outside the mode bin (codes are 0 and 1)
+            const double w = weight[r] * static_cast<double>(other);
+            const double w1 = w * static_cast<double>(label[r]);
+            class_0 += w - w1;
+            class_1 += w1;
+            in_bin += other;
         }
-        const std::uint32_t in_bin_0 = (c.end - c.begin) - in_bin_1;
-        if (!(skip_mode && mode == 0)) {
-            hist_[0] = s00;
-            hist_[1] = s01;
-            counts_[0] = in_bin_0;
-        }
-        if (!(skip_mode && mode == 1)) {
-            hist_[2] = s10;
-            hist_[3] = s11;
-            counts_[1] = in_bin_1;
-        }
+        const std::size_t b = mode ^ 1U;
+        hist_[2 * b] = class_0;
+        hist_[2 * b + 1] = class_1;
+        counts_[b] = in_bin;
     }
 
     /// Fills bin `mode` of hist_ / counts_ (skipped while counting) from c's totals.
@@ -451,9 +440,9 @@ class TreeBuilder {
         // take it.
         const bool skip = p_.bins->heavy_mode(f);
         const unsigned mode = p_.bins->mode[f];
-        if (p_.classification && S_ == 2 && B == 2 && !p_.bins->sparse_mode(f)) {
-            count_rows_two_by_two(c, code, skip, mode);
-            if (skip) fill_mode_bin(c, mode, B);
+        if (skip && p_.classification && S_ == 2 && B == 2 && !p_.bins->sparse_mode(f)) {
+            count_rows_two_by_two(c, code, mode);
+            fill_mode_bin(c, mode, B);
         } else if (skip) {
             count_rows<true>(c, code, mode);
             fill_mode_bin(c, mode, B);
