@@ -133,9 +133,14 @@ TEST_CASE("lockstep walk: forests of lane walks run in chunks of at most 2 MiB o
     REQUIRE(lanes.lockstep.n_held > 0);
     REQUIRE(lanes.all_lane_walks());
     REQUIRE(lanes.features.size() == d);
-    // 2 MiB / (6 features x 8 bytes) = 43,690 rows, in whole groups of 16; a forest with a
-    // pointer-walk tree keeps the deep walk's chunk.
-    CHECK(detail::walk_chunk_rows_for(lanes, 131072) == 43680);
+    // Small trees (on average at most 2,048 nodes): 512 KiB / (6 features x 8 bytes) = 10,922
+    // rows, in whole groups of 16; larger ones 2 MiB, 43,690 rows; a forest with a pointer-walk
+    // tree keeps the deep walk's chunk.
+    REQUIRE(lanes.lockstep.threshold.size() <= 2048 * lanes.lockstep.n_held);
+    CHECK(detail::walk_chunk_rows_for(lanes, 131072) == 10912);
+    detail::CompleteTrees larger = lanes;
+    larger.lockstep.threshold.resize(2049 * larger.lockstep.n_held); // only the size is read
+    CHECK(detail::walk_chunk_rows_for(larger, 131072) == 43680);
     detail::CompleteTrees mixed = lanes;
     mixed.depth.push_back(-1);
     mixed.lockstep.held.push_back(false);
@@ -146,7 +151,7 @@ TEST_CASE("lockstep walk: forests of lane walks run in chunks of at most 2 MiB o
     CHECK(detail::walk_chunk_rows_for(wide, 131072) == 1024);
 
     // Three chunks, the last ending in a part-filled group of lanes.
-    const std::size_t n = 2 * 43680 + 1000 + 7;
+    const std::size_t n = 2 * 10912 + 1000 + 7;
     const std::vector<double> X = grid_normal_rows(rng, n, d);
     const auto reference = test::pointer_walk_sums(f.nodes, f.begin, f.leaf, k, X, d);
     const auto got = test::layout_sums(f.layout(), lanes, X, d, n);

@@ -97,6 +97,16 @@ inline constexpr std::size_t complete_tree_chunk_bytes = std::size_t{256} << 10;
 /// used features) slower in all three rounds and 1 MiB in two of three.
 inline constexpr std::size_t lockstep_chunk_bytes = std::size_t{2} << 20;
 
+/// When the lockstep trees are small (on average at most small_lockstep_tree_nodes nodes, 32 KiB),
+/// fetching them again for each chunk costs little, and a chunk of half the L2 keeps the rows
+/// near the core for every tree. Larger trees are fetched once per chunk at a cost that smaller
+/// chunks multiply. Measured (C++, two threads, best of 20, two rounds), 2 MiB -> 512 KiB:
+/// 11_donors (163 nodes a tree) 46.3-46.8 -> 39.9-40.7 ms; 8_celeba (10,900 nodes) 79.1-79.5 ->
+/// 106.9-112.0 ms and 5_campaign (6,700 nodes) 16.1-16.4 -> 19.5-20.0 ms slower; 1_ALOI
+/// (2,400 nodes) 12.2-12.7 -> 10.7-12.3 ms, mixed, so it keeps 2 MiB.
+inline constexpr std::size_t small_lockstep_tree_nodes = 2048;
+inline constexpr std::size_t small_tree_chunk_bytes = std::size_t{512} << 10;
+
 /// Rows per chunk of the walk: complete_tree_chunk_rows when every tree is complete; when every
 /// tree walks over the interleaved rows, `deep_chunk_rows` bounded so that their copy stays
 /// within lockstep_chunk_bytes; when some tree keeps the pointer walk, `deep_chunk_rows`
@@ -112,7 +122,10 @@ inline std::size_t walk_chunk_rows_for(const CompleteTrees &f, std::size_t deep_
         return std::clamp(fit, lanes, complete_tree_chunk_rows);
     }
     if (!f.uses_lane_rows()) return deep_chunk_rows;
-    const std::size_t bound = f.all_lane_walks() ? lockstep_chunk_bytes : mixed_chunk_bytes;
+    const bool small_trees = f.lockstep.threshold.size() <= small_lockstep_tree_nodes * f.lockstep.n_held;
+    const std::size_t bound = !f.all_lane_walks() ? mixed_chunk_bytes
+                              : small_trees       ? small_tree_chunk_bytes
+                                                  : lockstep_chunk_bytes;
     const std::size_t fit = bound / row_bytes / lanes * lanes;
     return std::clamp(fit, std::min<std::size_t>(1024, deep_chunk_rows), deep_chunk_rows);
 }
